@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import formbody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import { parse as parseQuery } from 'node:querystring';
+import type { Logger } from 'pino';
+import { rootDir, type Config } from './config.js';
+import type { Database } from './db/client.js';
+import { activeConcernTypes, activeSectors } from './db/repositories/reference-data.js';
+import { referralJourney } from './forms/referral/index.js';
+import { adviceJourney } from './forms/advice/index.js';
+import type { JourneyContext } from './forms/context.js';
+import { JourneyService } from './services/journeys.js';
+import { cookieSecret } from './lib/secrets.js';
+import { createViewEnvironment } from './views/nunjucks.js';
+import { createRender } from './views/render.js';
+import { journeyRoutes } from './routes/journeys.js';
+import { publicRoutes } from './routes/public.js';
+import { registerErrorHandlers } from './routes/errors.js';
+import { healthRoutes } from './routes/health.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Hands committed outbox messages to the worker (a no-op when none runs: the sweep delivers them later). */
+    notifyOutbox(ids: string[]): void;
+  }
+}
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  /** A pino logger, or false for none (benchmarks). */
+  logger?: Logger | false;
+  notify?: (ids: string[]) => Promise<void>;
+}
+
+/** The largest form body accepted: a few fields of the most generous size, with room for hostile input to be refused kindly. */
+export const BODY_LIMIT = 2 * 1024 * 1024;
+/** The most fields one form post may carry (the longest page has about 10). */
+const MAX_FIELDS = 200;
+
+/** govuk-frontend's one inline script (it marks <body> as JS-enabled): allowed by its hash, so no page needs a nonce. */
+function inlineScriptHash(): string {
+  const template = readFileSync(path.join(rootDir, 'node_modules/govuk-frontend/dist/govuk/template.njk'), 'utf8');
+  const match = /<script[^>]*>([\s\S]*?)<\/script>/.exec(template);
+  if (!match) throw new Error('govuk-frontend template has no inline script: update the CSP');
+  return `'sha256-${createHash('sha256').update(match[1]!).digest('base64')}'`;
+}
+
+/** Builds the whole application. Tests build it exactly as production does. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database } = deps;
+  const isProd = config.env === 'production';
+  const opts: FastifyServerOptions = {
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 100 },
+    return503OnClosing: true,
+  };
+  const app: FastifyInstance = deps.logger
+    ? Fastify({ ...opts, loggerInstance: deps.logger as unknown as FastifyBaseLogger })
+    : Fastify({ ...opts, logger: false });
+
+  const notify = deps.notify;
+  app.decorate('notifyOutbox', (ids: string[]) => {
+    if (notify && ids.length)
+      notify(ids).catch((err: Error) =>
+        app.log.warn({ err: { message: err.message } }, 'outbox hand-over failed; the sweep will deliver'),
+      );
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", inlineScriptHash()],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        upgradeInsecureRequests: isProd ? [] : null,
+      },
+    },
+    hsts: { maxAge: 31536000, includeSubDomains: true },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie, { secret: cookieSecret(config.cookieSecret, config.dataDir) });
+  await app.register(formbody, {
+    bodyLimit: BODY_LIMIT,
+    parser: (body: string) => parseQuery(body, '&', '=', { maxKeys: MAX_FIELDS }),
+  });
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'prevent_csrf',
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: isProd, signed: true },
+    getToken: (req) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      return typeof body?._csrf === 'string' ? body._csrf : undefined;
+    },
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(fastifyStatic, {
+    root: path.join(rootDir, 'public'),
+    prefix: '/assets/',
+    maxAge: '1h',
+    index: false,
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(rootDir, 'node_modules/govuk-frontend/dist/govuk/assets'),
+    prefix: '/assets/govuk/',
+    decorateReply: false,
+    maxAge: '1d',
+    index: false,
+  });
+
+  const env = createViewEnvironment(config.site);
+  const render = createRender(env);
+  const ctx: JourneyContext = {
+    concernTypes: await activeConcernTypes(database.db),
+    sectors: await activeSectors(database.db),
+    site: config.site,
+  };
+  const submitDeps = {
+    site: config.site,
+    baseUrl: config.baseUrl,
+    teamInbox: config.teamInbox,
+    messageDomain: /@([^>\s]+)/.exec(config.mailFrom)?.[1] ?? 'localhost',
+  };
+  const rate = { max: config.rateLimitPublicPost, timeWindow: '1 minute' };
+  const ttl = config.site.retention.draftHours;
+  for (const journey of [referralJourney(ctx), adviceJourney(ctx)]) {
+    const service = new JourneyService(database.db, journey, ttl, submitDeps);
+    journeyRoutes(app, { service, db: database.db, render, secureCookies: isProd, rateLimit: rate });
+  }
+  publicRoutes(app, { env, render, site: config.site });
+  healthRoutes(app, database);
+  registerErrorHandlers(app, render);
+  return app;
+}

@@ -1,0 +1,119 @@
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import * as schema from './schema.js';
+import { lockFolder, type FolderLock } from './lock.js';
+import { rootDir } from '../config.js';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** What pg-boss needs to run its SQL on our connection (used for the embedded engine). */
+export interface SqlExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  /** For pg-boss: a connection string (PostgreSQL) or an executor on the embedded database. */
+  boss: { connectionString: string } | { db: SqlExecutor };
+  /** Runs raw SQL (tests, maintenance). */
+  exec(sqlText: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const migrationsFolder = path.join(rootDir, 'migrations');
+const MIGRATION_LOCK_KEY = 727_274_001; // any constant shared by every process of this service
+
+export interface OpenOptions {
+  databaseUrl?: string | undefined;
+  /** Folder of the embedded database; `memory://` for a throwaway in-memory one (tests). */
+  pgliteDir?: string;
+  poolSize?: number;
+  migrate?: boolean;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  const database = opts.databaseUrl
+    ? await openPostgres(opts.databaseUrl, opts.poolSize ?? 10)
+    : await openPglite(opts.pgliteDir ?? 'memory://');
+  if (opts.migrate !== false) await runMigrations(database);
+  return database;
+}
+
+async function openPglite(dir: string): Promise<Database> {
+  let lock: FolderLock | undefined;
+  if (!dir.startsWith('memory://')) lock = lockFolder(dir);
+  let client: PGlite;
+  try {
+    client = await PGlite.create({ dataDir: dir });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    kind: 'pglite',
+    db,
+    boss: {
+      db: {
+        async executeSql(text, values) {
+          if (!values || values.length === 0) {
+            const results = await client.exec(text);
+            return results[results.length - 1] ?? { rows: [] };
+          }
+          return client.query(text, values);
+        },
+      },
+    },
+    exec: async (sqlText) => {
+      await client.exec(sqlText);
+    },
+    async close() {
+      await client.close();
+      lock?.release();
+    },
+    // kept for migrations
+    ...{ _pglite: client },
+  } as Database;
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'prevent-service' });
+  pool.on('error', () => {
+    /* an idle client died (server restart): the pool replaces it; the next query reports any real problem */
+  });
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    boss: { connectionString: url },
+    exec: async (sqlText) => {
+      await pool.query(sqlText);
+    },
+    close: () => pool.end(),
+    ...{ _pool: pool },
+  } as Database;
+}
+
+/** Applies the SQL migrations in `migrations/` (the same files for both engines). Safe when several processes start at once. */
+export async function runMigrations(database: Database): Promise<void> {
+  const internal = database as Database & { _pglite?: PGlite; _pool?: pg.Pool };
+  if (internal._pglite) {
+    await migratePglite(drizzlePglite(internal._pglite), { migrationsFolder });
+    return;
+  }
+  const client = await internal._pool!.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await migratePg(drizzlePg(client), { migrationsFolder });
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    client.release();
+  }
+}

@@ -1,0 +1,22 @@
+import type { QuestionPage } from '../journey.js';
+
+export const personAwarePage: QuestionPage = {
+  slug: 'person-aware',
+  title: 'Does the person know you are making this referral?',
+  caption: 'Your concern',
+  fields: [
+    {
+      kind: 'radios',
+      name: 'personAware',
+      label: 'Does the person know you are making this referral?',
+      summaryLabel: 'Person knows about the referral',
+      errorName: 'whether the person knows you are making this referral',
+      options: [
+        { value: 'yes', text: 'Yes' },
+        { value: 'no', text: 'No' },
+        { value: 'unknown', text: 'I am not sure' },
+      ],
+    },
+  ],
+  next: () => 'concern-type',
+};

@@ -1,0 +1,113 @@
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Database } from '../db/client.js';
+import { claimMessage, markFailed, markSent, pendingMessageIds } from '../db/repositories/outbox.js';
+import { deleteExpiredDrafts } from '../db/repositories/drafts.js';
+import type { Mailer } from '../services/mailer.js';
+
+export const DELIVER_QUEUE = 'outbox-deliver';
+export const SWEEP_QUEUE = 'outbox-sweep';
+export const DRAFTS_QUEUE = 'drafts-expire';
+
+export interface WorkerOptions {
+  database: Database;
+  mailer: Mailer;
+  mailFrom: string;
+  log: Logger;
+  /** Attempts before a message is marked failed for a person to look at. */
+  maxAttempts?: number;
+  /** Seconds between retries (doubled each time by pg-boss's backoff). */
+  retryDelaySeconds?: number;
+  leaseSeconds?: number;
+  /** Start the pg-boss maintenance and cron (off in short-lived tests). */
+  schedule?: boolean;
+}
+
+export interface Worker {
+  /** Asks for these outbox messages to be delivered now (after their transaction committed). */
+  notify(ids: string[]): Promise<void>;
+  /** Delivers one message (the job handler; exported for tests). */
+  deliver(id: string): Promise<'sent' | 'skipped'>;
+  sweep(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startWorker(opts: WorkerOptions): Promise<Worker> {
+  const { database, mailer, log } = opts;
+  const maxAttempts = opts.maxAttempts ?? 10;
+  const leaseSeconds = opts.leaseSeconds ?? 120;
+  const boss = new PgBoss({
+    ...database.boss,
+    ...('connectionString' in database.boss ? { max: 4 } : {}),
+    schema: 'pgboss',
+    supervise: opts.schedule !== false,
+    schedule: opts.schedule !== false,
+    migrate: true,
+  });
+  boss.on('error', (err: Error) => log.error({ err: { message: err.message } }, 'job queue error'));
+  await boss.start();
+  const retry = { retryLimit: maxAttempts, retryDelay: opts.retryDelaySeconds ?? 30, retryBackoff: true };
+  await boss.createQueue(DELIVER_QUEUE, { name: DELIVER_QUEUE, ...retry });
+  await boss.createQueue(SWEEP_QUEUE);
+  await boss.createQueue(DRAFTS_QUEUE);
+
+  async function deliver(id: string): Promise<'sent' | 'skipped'> {
+    const msg = await claimMessage(database.db, id, leaseSeconds);
+    if (!msg) return 'skipped'; // already sent, failed for good, or another worker holds it
+    try {
+      await mailer.send({
+        from: opts.mailFrom,
+        to: msg.recipient,
+        subject: msg.subject,
+        text: msg.textBody,
+        messageId: msg.messageId,
+      });
+    } catch (err) {
+      const outcome = await markFailed(database.db, id, (err as Error).message, maxAttempts);
+      log.warn({ outboxId: id, attempt: msg.attempts, outcome }, 'e-mail delivery failed');
+      if (outcome === 'failed') return 'skipped';
+      throw err; // pg-boss retries with backoff
+    }
+    await markSent(database.db, id);
+    log.info({ outboxId: id, template: msg.template }, 'e-mail sent');
+    return 'sent';
+  }
+
+  async function notify(ids: string[]): Promise<void> {
+    for (const id of ids) await boss.send(DELIVER_QUEUE, { id }, { ...retry, singletonKey: id });
+  }
+
+  async function sweep(): Promise<number> {
+    const ids = await pendingMessageIds(database.db, 60);
+    await notify(ids);
+    return ids.length;
+  }
+
+  await boss.work<{ id: string }>(DELIVER_QUEUE, { batchSize: 5, pollingIntervalSeconds: 2 }, async (jobs) => {
+    for (const job of jobs) await deliver(job.data.id);
+  });
+  await boss.work(SWEEP_QUEUE, async () => {
+    const n = await sweep();
+    if (n > 0) log.info({ count: n }, 'outbox sweep re-queued messages');
+  });
+  await boss.work(DRAFTS_QUEUE, async () => {
+    const n = await deleteExpiredDrafts(database.db);
+    log.info({ count: n }, 'expired drafts deleted');
+  });
+  if (opts.schedule !== false) {
+    await boss.schedule(SWEEP_QUEUE, '* * * * *');
+    await boss.schedule(DRAFTS_QUEUE, '17 * * * *');
+  }
+  // Anything left pending by a previous run (crash between commit and hand-over) is picked up at once.
+  await notify(await pendingMessageIds(database.db, 0, 1000));
+
+  return {
+    notify,
+    deliver,
+    sweep,
+    async stop() {
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      mailer.close();
+    },
+  };
+}

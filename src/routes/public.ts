@@ -1,0 +1,67 @@
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type nunjucks from 'nunjucks';
+import { rootDir, type Site } from '../config.js';
+import { loadContentPages } from '../services/content.js';
+import { renderReferralFormPdf } from '../services/pdf/referral-form-pdf.js';
+import { navigation, type Render } from '../views/render.js';
+
+interface PublicDeps {
+  env: nunjucks.Environment;
+  render: Render;
+  site: Site;
+}
+
+/**
+ * The information pages. Their text lives in `content/pages/*.md`; each page is rendered once at start-up (it has no
+ * per-request content: no session, no token) and served from memory, which keeps them as fast as static files.
+ */
+export function publicRoutes(app: FastifyInstance, deps: PublicDeps): void {
+  const { env, site } = deps;
+  const pages = loadContentPages(path.join(rootDir, 'content', 'pages'), env);
+  const cache = new Map<string, string>();
+  const navFor = (href: string) => navigation(href);
+  const cards = pages.filter((p) => p.order < 900);
+
+  cache.set(
+    '/',
+    env.render('pages/home.njk', {
+      pageTitle: 'Prevent in Cumbria',
+      metaDescription:
+        'Prevent helps people at risk of being drawn into terrorism. Find out what it is, and make a referral or ask for advice.',
+      navigation: navFor('/'),
+      cards,
+    }),
+  );
+  for (const page of pages) {
+    cache.set(
+      `/${page.slug}`,
+      env.render('pages/content.njk', {
+        pageTitle: page.title,
+        metaDescription: page.description,
+        bodyHtml: page.html,
+        navigation: navFor(`/${page.slug}`),
+      }),
+    );
+  }
+
+  for (const [url, html] of cache) {
+    app.get(url, (_req, reply) =>
+      reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=300').send(html),
+    );
+  }
+
+  let formPdf: Promise<Buffer> | undefined;
+  app.get('/referral-form.pdf', async (_req, reply) => {
+    formPdf ??= renderReferralFormPdf(site);
+    const pdf = await formPdf.catch((err: unknown) => {
+      formPdf = undefined;
+      throw err;
+    });
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', 'attachment; filename="prevent-referral-form.pdf"')
+      .header('cache-control', 'public, max-age=3600')
+      .send(pdf);
+  });
+}

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import pino from 'pino';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/client.js';
+import { DatabaseLockedError } from './db/lock.js';
+import { buildApp } from './app.js';
+import { startWorker, type Worker } from './jobs/worker.js';
+import { fileMailer, smtpMailer } from './services/mailer.js';
+
+/** Paths and fields that could hold personal data are never logged. */
+const REDACT = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'res.headers["set-cookie"]',
+  'req.body',
+  '*.email',
+  '*.password',
+];
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const log = pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[hidden]' } });
+  const pgliteDir = path.join(config.dataDir, 'pglite');
+  let database;
+  try {
+    database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir, poolSize: config.databasePoolSize });
+  } catch (err) {
+    if (err instanceof DatabaseLockedError) {
+      log.fatal(err.message);
+      process.exit(75);
+    }
+    throw err;
+  }
+  log.info(
+    database.kind === 'pglite'
+      ? `database: embedded PGlite in ${pgliteDir} (set DATABASE_URL to use a PostgreSQL server)`
+      : 'database: PostgreSQL server from DATABASE_URL',
+  );
+
+  let worker: Worker | undefined;
+  if (config.runWorker) {
+    const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl) : fileMailer(path.join(config.dataDir, 'outbox'));
+    log.info(`e-mail: delivering to ${mailer.describe}`);
+    worker = await startWorker({ database, mailer, mailFrom: config.mailFrom, log });
+  }
+  const app = await buildApp({ config, database, logger: log, notify: worker?.notify });
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000).unref();
+    await app.close();
+    await worker?.stop();
+    await database.close();
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  log.info(`Prevent service listening on ${config.baseUrl}`);
+}
+
+main().catch((err: unknown) => {
+  console.error('failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,54 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+
+export interface OutgoingMessage {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  messageId: string;
+}
+
+export interface Mailer {
+  /** Where messages go, for the start-up log (no credentials). */
+  describe: string;
+  send(message: OutgoingMessage): Promise<void>;
+  close(): void;
+}
+
+/** Delivers over SMTP with nodemailer. The Message-ID is fixed by the outbox, so a retried message keeps its identity. */
+export function smtpMailer(url: string): Mailer {
+  const transport = nodemailer.createTransport(url);
+  const u = new URL(url);
+  return {
+    describe: `SMTP server ${u.hostname}:${u.port || (u.protocol === 'smtps:' ? 465 : 587)}`,
+    async send(m) {
+      await transport.sendMail({ from: m.from, to: m.to, subject: m.subject, text: m.text, messageId: m.messageId });
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** With no SMTP server configured, each message is written as an .eml file (whole, then renamed into place). */
+export function fileMailer(folder: string): Mailer {
+  mkdirSync(folder, { recursive: true });
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    describe: `files in ${folder} (no SMTP_URL set)`,
+    async send(m) {
+      const info = await transport.sendMail({
+        from: m.from,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        messageId: m.messageId,
+      });
+      const name = m.messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9.@-]/g, '_');
+      const file = path.join(folder, `${name}.eml`);
+      writeFileSync(`${file}.tmp`, info.message as Buffer);
+      renameSync(`${file}.tmp`, file);
+    },
+    close: () => transport.close(),
+  };
+}
