@@ -34,6 +34,8 @@ export interface OpenOptions {
   databaseUrl?: string | undefined;
   /** Folder of the embedded database; `memory://` for a throwaway in-memory one (tests). */
   pgliteDir?: string;
+  /** Start the embedded database from a dump made by `dumpDataDir` (tests: skips initdb). */
+  pgliteSnapshot?: Blob;
   poolSize?: number;
   migrate?: boolean;
 }
@@ -41,17 +43,17 @@ export interface OpenOptions {
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const database = opts.databaseUrl
     ? await openPostgres(opts.databaseUrl, opts.poolSize ?? 10)
-    : await openPglite(opts.pgliteDir ?? 'memory://');
+    : await openPglite(opts.pgliteDir ?? 'memory://', opts.pgliteSnapshot);
   if (opts.migrate !== false) await runMigrations(database);
   return database;
 }
 
-async function openPglite(dir: string): Promise<Database> {
+async function openPglite(dir: string, snapshot?: Blob): Promise<Database> {
   let lock: FolderLock | undefined;
   if (!dir.startsWith('memory://')) lock = lockFolder(dir);
   let client: PGlite;
   try {
-    client = await PGlite.create({ dataDir: dir });
+    client = await PGlite.create({ dataDir: dir, ...(snapshot ? { loadDataDir: snapshot } : {}) });
   } catch (err) {
     lock?.release();
     throw err;
@@ -75,6 +77,7 @@ async function openPglite(dir: string): Promise<Database> {
       await client.exec(sqlText);
     },
     async close() {
+      if (client.closed) return;
       await client.close();
       lock?.release();
     },

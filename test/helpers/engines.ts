@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { openDatabase, type Database } from '../../src/db/client.js';
+
+export type Engine = 'pglite' | 'postgres';
+
+/** Which engines the suite runs on: both by default (TEST_ENGINES=pglite to run one). */
+export const engines: Engine[] = (process.env.TEST_ENGINES ?? 'pglite,postgres')
+  .split(',')
+  .map((e) => e.trim())
+  .filter((e): e is Engine => e === 'pglite' || e === 'postgres');
+
+export const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const SNAPSHOT_FILE = path.join(tmpdir(), `prevent-test-${process.env.TEST_RUN_ID ?? 'x'}`, 'pglite.tar');
+
+export function testDatabasePrefix(): string {
+  return `prevent_t_${process.env.TEST_RUN_ID ?? 'x'}_`;
+}
+
+/** A PostgreSQL database of this test worker's own (created on first use). */
+export async function postgresUrlForWorker(suffix = ''): Promise<string> {
+  const name = `${testDatabasePrefix()}${process.env.VITEST_POOL_ID ?? '0'}${suffix}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await admin.query(`CREATE DATABASE "${name}"`).catch((err: { code?: string }) => {
+      if (err.code !== '42P04' && err.code !== '23505') throw err;
+    });
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function openTestDatabase(engine: Engine): Promise<Database> {
+  if (engine === 'postgres') return openDatabase({ databaseUrl: await postgresUrlForWorker(), poolSize: 10 });
+  const snapshot = new Blob([readFileSync(SNAPSHOT_FILE)]);
+  return openDatabase({ pgliteDir: 'memory://', pgliteSnapshot: snapshot });
+}
+
+const TABLES = ['outbox', 'referrals', 'advice_requests', 'drafts', 'case_references'];
+
+/** Empties every table that holds case data (reference data stays). The log's truncate guard is lifted for tests only. */
+export async function resetDatabase(database: Database): Promise<void> {
+  await database.exec(`
+    ALTER TABLE access_log DISABLE TRIGGER access_log_no_truncate;
+    TRUNCATE access_log, ${TABLES.join(', ')} RESTART IDENTITY CASCADE;
+    ALTER TABLE access_log ENABLE TRIGGER access_log_no_truncate;
+    DO $$ BEGIN
+      IF to_regclass('pgboss.job') IS NOT NULL THEN EXECUTE 'DELETE FROM pgboss.job'; END IF;
+    END $$;
+  `);
+}
