@@ -144,7 +144,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const service = new JourneyService(database.db, journey, ttl, submitDeps);
     journeyRoutes(app, { service, db: database.db, render, secureCookies: isProd, rateLimit: rate });
   }
-  publicRoutes(app, { env, render, site: config.site });
+  publicRoutes(app, {
+    env,
+    render,
+    site: config.site,
+    choices: { concernTypes: ctx.concernTypes.map((c) => c.label), sectors: ctx.sectors.map((s) => s.label) },
+  });
   healthRoutes(app, database);
   registerErrorHandlers(app, render);
   return app;

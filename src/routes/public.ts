@@ -10,6 +10,8 @@ interface PublicDeps {
   env: nunjucks.Environment;
   render: Render;
   site: Site;
+  /** The live reference data, so the printable form offers the same choices as the online one. */
+  choices: { concernTypes: string[]; sectors: string[] };
 }
 
 /**
@@ -53,7 +55,7 @@ export function publicRoutes(app: FastifyInstance, deps: PublicDeps): void {
 
   let formPdf: Promise<Buffer> | undefined;
   app.get('/referral-form.pdf', async (_req, reply) => {
-    formPdf ??= renderReferralFormPdf(site);
+    formPdf ??= renderReferralFormPdf(site, deps.choices);
     const pdf = await formPdf.catch((err: unknown) => {
       formPdf = undefined;
       throw err;
