@@ -1,11 +1,11 @@
 import path from 'node:path';
-import pino from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { DatabaseLockedError } from './db/lock.js';
 import { buildApp } from './app.js';
 import { startWorker, type Worker } from './jobs/worker.js';
 import { fileMailer, smtpMailer } from './services/mailer.js';
+import { createLogger } from './lib/logger.js';
 
 /** Paths and fields that could hold personal data are never logged. */
 const REDACT = [
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[hidden]' } });
+  const log = createLogger(config.logLevel);
   const pgliteDir = path.join(config.dataDir, 'pglite');
   let database;
   try {

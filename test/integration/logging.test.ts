@@ -1,0 +1,46 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { engines, openTestDatabase } from '../helpers/engines.js';
+import { testConfig } from '../helpers/app.js';
+import { FormClient } from '../helpers/client.js';
+import { completeJourney, publicReferral } from '../helpers/journeys.js';
+import type { Database } from '../../src/db/client.js';
+import { buildApp } from '../../src/app.js';
+import { createLogger } from '../../src/lib/logger.js';
+
+describe.each(engines.slice(0, 1))('logs on %s', (engine) => {
+  let database: Database;
+  let app: FastifyInstance;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    database = await openTestDatabase(engine);
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    app = await buildApp({ config: testConfig(), database, logger: createLogger('trace', sink) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.close();
+  });
+
+  it('hold no personal data: no answers, no e-mail addresses, no IP addresses, no cookies', async () => {
+    await completeJourney(new FormClient(app), '/refer', publicReferral);
+    const log = lines.join('');
+    expect(lines.length).toBeGreaterThan(20);
+    for (const fields of Object.values(publicReferral)) {
+      for (const v of Object.values(fields).flat()) {
+        if (v.length > 3 && !['male', 'email', 'public', 'not-sure'].includes(v)) expect(log).not.toContain(v);
+      }
+    }
+    expect(log).not.toContain('127.0.0.1');
+    expect(log).not.toContain('remoteAddress');
+    expect(log).not.toContain('prevent_draft=');
+    expect(log).toContain('"path":"/refer/check-answers"');
+  });
+});
