@@ -5,7 +5,7 @@
 import { copyFileSync, mkdirSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { compileAsync, NodePackageImporter } from 'sass';
-import { rootDir } from '../src/config.js';
+import { loadSite, rootDir } from '../src/config.js';
 
 const out = path.join(rootDir, 'public', 'build');
 const govukDist = path.join(rootDir, 'node_modules', 'govuk-frontend', 'dist', 'govuk');
@@ -24,10 +24,21 @@ mkdirSync(out, { recursive: true });
 const sources = readdirSync(scssDir)
   .filter((f) => f.endsWith('.scss'))
   .map((f) => mtime(path.join(scssDir, f)));
-const newestSource = Math.max(...sources, mtime(path.join(govukDist, 'index.scss')));
+const siteFile = process.env.SITE_CONFIG
+  ? path.resolve(process.env.SITE_CONFIG)
+  : path.join(rootDir, 'config', 'site.json');
+const newestSource = Math.max(...sources, mtime(path.join(govukDist, 'index.scss')), mtime(siteFile));
+const site = loadSite(siteFile);
 if (mtime(cssOut) < newestSource || process.argv.includes('--force')) {
   const result = await compileAsync(path.join(scssDir, 'app.scss'), {
-    importers: [new NodePackageImporter()],
+    importers: [
+      // `@use "site:brand"` gives the stylesheet the brand colour from config/site.json (one place for it).
+      {
+        canonicalize: (url: string) => (url === 'site:brand' ? new URL('site:brand') : null),
+        load: () => ({ contents: `$colour: ${site.brandColour};`, syntax: 'scss' as const }),
+      },
+      new NodePackageImporter(),
+    ],
     style: 'compressed',
     quietDeps: true,
     silenceDeprecations: ['import'],

@@ -117,13 +117,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     maxAge: '1h',
     index: false,
   });
-  await app.register(fastifyStatic, {
-    root: path.join(rootDir, 'node_modules/govuk-frontend/dist/govuk/assets'),
-    prefix: '/assets/govuk/',
-    decorateReply: false,
-    maxAge: '1d',
-    index: false,
-  });
 
   const env = createViewEnvironment(config.site);
   const render = createRender(env);

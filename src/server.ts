@@ -7,16 +7,6 @@ import { startWorker, type Worker } from './jobs/worker.js';
 import { fileMailer, smtpMailer } from './services/mailer.js';
 import { createLogger } from './lib/logger.js';
 
-/** Paths and fields that could hold personal data are never logged. */
-const REDACT = [
-  'req.headers.cookie',
-  'req.headers.authorization',
-  'res.headers["set-cookie"]',
-  'req.body',
-  '*.email',
-  '*.password',
-];
-
 async function main(): Promise<void> {
   let config;
   try {

@@ -45,7 +45,7 @@ export function journeyRoutes(app: FastifyInstance, deps: JourneyRouteDeps): voi
     );
 
   app.get(basePath, (_req, reply) =>
-    render(reply, 'journeys/start.njk', common(reply, { pageTitle: service.journey.name })),
+    render(noStore(reply), 'journeys/start.njk', common(reply, { pageTitle: service.journey.name })),
   );
 
   app.post(`${basePath}/start`, post, async (req, reply) => {

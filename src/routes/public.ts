@@ -20,7 +20,7 @@ interface PublicDeps {
  */
 export function publicRoutes(app: FastifyInstance, deps: PublicDeps): void {
   const { env, site } = deps;
-  const pages = loadContentPages(path.join(rootDir, 'content', 'pages'), env);
+  const pages = loadContentPages(path.join(rootDir, 'content', 'pages'), site);
   const cache = new Map<string, string>();
   const navFor = (href: string) => navigation(href);
   const cards = pages.filter((p) => p.order < 900);

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Marked, type Tokens } from 'marked';
-import type nunjucks from 'nunjucks';
+import nunjucks from 'nunjucks';
+import type { Site } from '../config.js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -60,8 +61,13 @@ function govukMarked(): Marked {
   return marked;
 }
 
-/** Reads every page: placeholders (`{{ site.… }}`) are filled by Nunjucks first, then the Markdown is converted. */
-export function loadContentPages(dir: string, env: nunjucks.Environment): ContentPage[] {
+/**
+ * Reads every page: placeholders (`{{ site.… }}`) are filled by Nunjucks first, then the Markdown is converted. A
+ * misspelt placeholder stops start-up (it would otherwise print nothing where a phone number should be).
+ */
+export function loadContentPages(dir: string, site: Site): ContentPage[] {
+  const env = new nunjucks.Environment(null, { autoescape: true, throwOnUndefined: true });
+  env.addGlobal('site', site);
   const marked = govukMarked();
   const pages: ContentPage[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.md'))) {
@@ -70,7 +76,12 @@ export function loadContentPages(dir: string, env: nunjucks.Environment): Conten
     if (!match) throw new Error(`${file}: front matter missing`);
     const meta = frontMatter.safeParse(parseYaml(match[1]!));
     if (!meta.success) throw new Error(`${file}: front matter invalid: ${z.prettifyError(meta.error)}`);
-    const body = env.renderString(match[2]!, {});
+    let body: string;
+    try {
+      body = env.renderString(match[2]!, {});
+    } catch (err) {
+      throw new Error(`${file}: ${(err as Error).message}`, { cause: err });
+    }
     pages.push({ slug: file.replace(/\.md$/, ''), ...meta.data, html: marked.parse(body, { async: false }) });
   }
   return pages.sort((a, b) => a.order - b.order);
