@@ -29,3 +29,40 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     destination,
   );
 }
+
+/**
+ * What may be logged about an error. Database drivers put a failed query's parameters (people's answers) into the
+ * message, and SMTP servers echo recipient addresses: so the log gets the error's kind, codes and the stack's frames,
+ * never its message.
+ */
+export function safeError(err: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let e: unknown = err;
+  const chain: Record<string, unknown>[] = [];
+  for (let depth = 0; e && depth < 4; depth++) {
+    const x = e as {
+      name?: string;
+      code?: unknown;
+      constraint?: unknown;
+      statusCode?: unknown;
+      responseCode?: unknown;
+    };
+    chain.push({
+      type: x.name ?? typeof e,
+      code: typeof x.code === 'string' || typeof x.code === 'number' ? x.code : undefined,
+      constraint: typeof x.constraint === 'string' ? x.constraint : undefined,
+      statusCode: x.statusCode,
+      responseCode: x.responseCode,
+    });
+    e = (e as { cause?: unknown }).cause;
+  }
+  out.chain = chain;
+  const stack = (err as { stack?: string } | undefined)?.stack;
+  if (typeof stack === 'string')
+    out.frames = stack
+      .split('\n')
+      .filter((l) => l.trimStart().startsWith('at '))
+      .slice(0, 12)
+      .join('\n');
+  return out;
+}
