@@ -4,6 +4,7 @@ import type { Database } from '../db/client.js';
 import { claimMessage, markFailed, markSent, pendingMessageIds } from '../db/repositories/outbox.js';
 import { deleteExpiredDrafts } from '../db/repositories/drafts.js';
 import type { Mailer } from '../services/mailer.js';
+import { safeError } from '../lib/logger.js';
 
 export const DELIVER_QUEUE = 'outbox-deliver';
 export const SWEEP_QUEUE = 'outbox-sweep';
@@ -16,18 +17,28 @@ export interface WorkerOptions {
   log: Logger;
   /** Attempts before a message is marked failed for a person to look at. */
   maxAttempts?: number;
-  /** Seconds between retries (doubled each time by pg-boss's backoff). */
+  /** Seconds before the first retry of a refused message, doubled for each further attempt. */
   retryDelaySeconds?: number;
+  /** The longest wait between two attempts. */
+  maxRetryDelaySeconds?: number;
   leaseSeconds?: number;
   /** Start the pg-boss maintenance and cron (off in short-lived tests). */
   schedule?: boolean;
+  /** How often an idle worker looks for jobs (pg-boss allows 0.5 at the least; default 2). */
+  pollingIntervalSeconds?: number;
 }
+
+export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'skipped';
 
 export interface Worker {
   /** Asks for these outbox messages to be delivered now (after their transaction committed). */
   notify(ids: string[]): Promise<void>;
-  /** Delivers one message (the job handler; exported for tests). */
-  deliver(id: string): Promise<'sent' | 'skipped'>;
+  /**
+   * Delivers one message (the job handler; exported for tests): 'sent'; 'retry' when refused and scheduled again
+   * after its backoff; 'failed' when refused for the last time; 'skipped' when already sent, failed for good, held
+   * by another delivery or waiting out its backoff.
+   */
+  deliver(id: string): Promise<DeliveryOutcome>;
   sweep(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -44,16 +55,20 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     schedule: opts.schedule !== false,
     migrate: true,
   });
-  boss.on('error', (err: Error) => log.error({ err: { message: err.message } }, 'job queue error'));
+  boss.on('error', (err: Error) => log.error({ err: safeError(err) }, 'job queue error'));
   await boss.start();
-  const retry = { retryLimit: maxAttempts, retryDelay: opts.retryDelaySeconds ?? 30, retryBackoff: true };
-  await boss.createQueue(DELIVER_QUEUE, { name: DELIVER_QUEUE, ...retry });
+  const retryDelay = opts.retryDelaySeconds ?? 30;
+  const maxRetryDelay = opts.maxRetryDelaySeconds ?? 3600;
+  // pg-boss's own retries are only for a handler that could not reach the database: a refused e-mail is not an error
+  // of the job but is scheduled again below, with the message held until then (see markFailed).
+  const jobRetry = { retryLimit: 5, retryDelay, retryBackoff: true };
+  await boss.createQueue(DELIVER_QUEUE, { name: DELIVER_QUEUE, ...jobRetry });
   await boss.createQueue(SWEEP_QUEUE);
   await boss.createQueue(DRAFTS_QUEUE);
 
-  async function deliver(id: string): Promise<'sent' | 'skipped'> {
+  async function deliver(id: string): Promise<DeliveryOutcome> {
     const msg = await claimMessage(database.db, id, leaseSeconds);
-    if (!msg) return 'skipped'; // already sent, failed for good, or another worker holds it
+    if (!msg) return 'skipped'; // already sent, failed for good, held by another delivery or waiting for its retry
     try {
       await mailer.send({
         from: opts.mailFrom,
@@ -63,10 +78,25 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
         messageId: msg.messageId,
       });
     } catch (err) {
-      const outcome = await markFailed(database.db, id, (err as Error).message, maxAttempts);
-      log.warn({ outboxId: id, attempt: msg.attempts, outcome }, 'e-mail delivery failed');
-      if (outcome === 'failed') return 'skipped';
-      throw err; // pg-boss retries with backoff
+      const wait = Math.min(maxRetryDelay, retryDelay * 2 ** (msg.attempts - 1));
+      // A permanent refusal (SMTP 5xx, e.g. no such mailbox) is not retried: it waits for a person to look at it.
+      const code = (err as { responseCode?: unknown }).responseCode;
+      const permanent = typeof code === 'number' && code >= 500 && code < 600;
+      const outcome = await markFailed(
+        database.db,
+        id,
+        (err as Error).message,
+        permanent ? msg.attempts : maxAttempts,
+        wait,
+      );
+      log.warn(
+        { outboxId: id, attempt: msg.attempts, outcome, smtpCode: code, err: safeError(err) },
+        'e-mail delivery failed',
+      );
+      if (outcome === 'failed') return 'failed';
+      // If this hand-over is lost, the sweep finds the message once its hold has passed.
+      await boss.send(DELIVER_QUEUE, { id }, { ...jobRetry, startAfter: wait });
+      return 'retry';
     }
     await markSent(database.db, id);
     log.info({ outboxId: id, template: msg.template }, 'e-mail sent');
@@ -74,7 +104,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   }
 
   async function notify(ids: string[]): Promise<void> {
-    for (const id of ids) await boss.send(DELIVER_QUEUE, { id }, { ...retry, singletonKey: id });
+    for (const id of ids) await boss.send(DELIVER_QUEUE, { id }, jobRetry);
   }
 
   async function sweep(): Promise<number> {
@@ -83,9 +113,13 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     return ids.length;
   }
 
-  await boss.work<{ id: string }>(DELIVER_QUEUE, { batchSize: 5, pollingIntervalSeconds: 2 }, async (jobs) => {
-    for (const job of jobs) await deliver(job.data.id);
-  });
+  await boss.work<{ id: string }>(
+    DELIVER_QUEUE,
+    { batchSize: 5, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2 },
+    async (jobs) => {
+      for (const job of jobs) await deliver(job.data.id);
+    },
+  );
   await boss.work(SWEEP_QUEUE, async () => {
     const n = await sweep();
     if (n > 0) log.info({ count: n }, 'outbox sweep re-queued messages');

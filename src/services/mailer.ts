@@ -19,7 +19,13 @@ export interface Mailer {
 
 /** Delivers over SMTP with nodemailer. The Message-ID is fixed by the outbox, so a retried message keeps its identity. */
 export function smtpMailer(url: string): Mailer {
-  const transport = nodemailer.createTransport(url);
+  // Every wait is well inside the worker's 120 s lease on a message, so a hung server cannot cause a second send.
+  const transport = nodemailer.createTransport({
+    url,
+    connectionTimeout: 20_000,
+    greetingTimeout: 20_000,
+    socketTimeout: 60_000,
+  });
   const u = new URL(url);
   return {
     describe: `SMTP server ${u.hostname}:${u.port || (u.protocol === 'smtps:' ? 465 : 587)}`,

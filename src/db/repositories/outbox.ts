@@ -28,8 +28,8 @@ export async function enqueueEmail(
 }
 
 /**
- * Takes a message for delivery: only a pending one not held by another worker. The hold lasts `leaseSeconds`, so a
- * worker that dies mid-send releases it; attempts are counted here.
+ * Takes a message for delivery: only a pending one not held by another worker nor waiting out a retry backoff. The
+ * hold lasts `leaseSeconds`, so a worker that dies mid-send releases it; attempts are counted here.
  */
 export async function claimMessage(db: Db, id: string, leaseSeconds: number): Promise<OutboxRow | undefined> {
   const [row] = await db
@@ -57,14 +57,28 @@ export async function markSent(db: Db, id: string): Promise<void> {
     .where(eq(outbox.id, id));
 }
 
-/** Records a failed attempt; gives up for good after `maxAttempts` (status failed, left for a person to look at). */
-export async function markFailed(db: Db, id: string, error: string, maxAttempts: number): Promise<'retry' | 'failed'> {
+/**
+ * Records a failed attempt; gives up for good after `maxAttempts` (status failed, left for a person to look at).
+ * A message to be retried is held until `retryAfterSeconds` from now, so that neither the sweep nor another copy of
+ * its job tries it before its backoff is over.
+ */
+export async function markFailed(
+  db: Db,
+  id: string,
+  error: string,
+  maxAttempts: number,
+  retryAfterSeconds = 0,
+): Promise<'retry' | 'failed'> {
+  const giveUp = sql`${outbox.attempts} >= ${maxAttempts}`;
   const [row] = await db
     .update(outbox)
     .set({
       lastError: error.slice(0, 500),
-      lockedUntil: null,
-      status: sql`case when ${outbox.attempts} >= ${maxAttempts} then 'failed' else 'pending' end`,
+      lockedUntil:
+        retryAfterSeconds > 0
+          ? sql`case when ${giveUp} then null else now() + make_interval(secs => ${retryAfterSeconds}) end`
+          : null,
+      status: sql`case when ${giveUp} then 'failed' else 'pending' end`,
     })
     .where(eq(outbox.id, id))
     .returning({ status: outbox.status });
