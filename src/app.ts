@@ -22,7 +22,7 @@ import { createViewEnvironment } from './views/nunjucks.js';
 import { createRender } from './views/render.js';
 import { journeyRoutes } from './routes/journeys.js';
 import { publicRoutes } from './routes/public.js';
-import { registerErrorHandlers } from './routes/errors.js';
+import { frameworkErrorPage, registerErrorHandlers } from './routes/errors.js';
 import { healthRoutes } from './routes/health.js';
 
 declare module 'fastify' {
@@ -63,6 +63,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 100 },
     return503OnClosing: true,
   };
+  const env = createViewEnvironment(config.site);
+  const render = createRender(env);
+  opts.frameworkErrors = frameworkErrorPage(render);
   const app: FastifyInstance = deps.logger
     ? Fastify({ ...opts, loggerInstance: deps.logger as unknown as FastifyBaseLogger })
     : Fastify({ ...opts, logger: false });
@@ -97,6 +100,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
   });
   await app.register(cookie, { secret: cookieSecret(config.cookieSecret, config.dataDir) });
+  // Only HTML form posts are read: JSON, text and anything else get a 415 page (a smaller surface for hostile input).
+  app.removeAllContentTypeParsers();
   await app.register(formbody, {
     bodyLimit: BODY_LIMIT,
     parser: (body: string) => parseQuery(body, '&', '=', { maxKeys: MAX_FIELDS }),
@@ -118,8 +123,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     index: false,
   });
 
-  const env = createViewEnvironment(config.site);
-  const render = createRender(env);
   const ctx: JourneyContext = {
     concernTypes: await activeConcernTypes(database.db),
     sectors: await activeSectors(database.db),

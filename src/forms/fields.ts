@@ -90,7 +90,9 @@ function single(raw: unknown): string | undefined {
   return undefined;
 }
 
-const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
+// No spaces and no characters that are special in a mail header (<>()[]\,;:"): an address such as "x<victim@other.org>" or
+// "a,b@c.org" passes a looser check, then the mailer reads it as a different recipient.
+const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
 const PHONE = /^\+?[0-9 ()-]{7,20}$/;
 // UK postcodes, including BFPO-free special cases such as GIR 0AA.
 const POSTCODE =
@@ -222,17 +224,34 @@ export function validateDate(
   const iso = toIsoDate(v);
   if (!iso) return messages.date.notReal(label);
   if (Number(v.year) < 1900) return messages.date.tooOld(label);
-  if (iso > today.toISOString().slice(0, 10)) return messages.date.future(label);
+  if (iso > londonDate(today)) return messages.date.future(label);
   return undefined;
 }
 
-/** "2000-02-31" is not a date: returns undefined. */
+const LONDON_DATE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** Today's date in the UK as YYYY-MM-DD (not UTC's: from midnight to 1am in summer, UTC is still on yesterday). */
+export function londonDate(now: Date): string {
+  return LONDON_DATE.format(now);
+}
+
+/**
+ * A real calendar date (years 0001 to 9999) as YYYY-MM-DD, or undefined: "2000-02-31" is not a date. Only digits are
+ * accepted ("0x1F", "1e1" and " 3" are not numbers a person typed).
+ */
 export function toIsoDate(v: DateValue): string | undefined {
+  if (!/^\d{1,2}$/.test(v.day) || !/^\d{1,2}$/.test(v.month) || !/^\d{4}$/.test(v.year)) return undefined;
   const y = Number(v.year);
   const m = Number(v.month);
   const d = Number(v.day);
-  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d)) return undefined;
-  const date = new Date(Date.UTC(y, m - 1, d));
+  if (y < 1) return undefined;
+  const date = new Date(0);
+  date.setUTCFullYear(y, m - 1, d); // not Date.UTC, which reads years 0-99 as 1900-1999
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return undefined;
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
