@@ -19,7 +19,7 @@ import type { JourneyContext } from './forms/context.js';
 import { JourneyService } from './services/journeys.js';
 import { cookieSecret } from './lib/secrets.js';
 import { createViewEnvironment } from './views/nunjucks.js';
-import { createRender } from './views/render.js';
+import { createRender, SlotRenderer } from './views/render.js';
 import { journeyRoutes } from './routes/journeys.js';
 import { publicRoutes } from './routes/public.js';
 import { frameworkErrorPage, registerErrorHandlers } from './routes/errors.js';
@@ -136,9 +136,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   const rate = { max: config.rateLimitPublicPost, timeWindow: '1 minute' };
   const ttl = config.site.retention.draftHours;
+  const slots = new SlotRenderer(env);
   for (const journey of [referralJourney(ctx), adviceJourney(ctx)]) {
     const service = new JourneyService(database.db, journey, ttl, submitDeps);
-    journeyRoutes(app, { service, db: database.db, render, secureCookies: isProd, rateLimit: rate });
+    journeyRoutes(app, { service, db: database.db, render, slots, secureCookies: isProd, rateLimit: rate });
   }
   publicRoutes(app, {
     env,

@@ -7,12 +7,14 @@ import type { Db } from '../db/client.js';
 import { questionViewModel } from '../view-models/question.js';
 import { checkAnswersSections } from '../view-models/check-answers.js';
 import { messages } from '../messages.js';
-import type { Render } from '../views/render.js';
+import type { Render, SlotRenderer } from '../views/render.js';
+import { pageChoiceKey as choiceKey } from '../view-models/question.js';
 
 interface JourneyRouteDeps {
   service: JourneyService;
   db: Db;
   render: Render;
+  slots: SlotRenderer;
   secureCookies: boolean;
   rateLimit: { max: number; timeWindow: string };
 }
@@ -166,21 +168,33 @@ export function journeyRoutes(app: FastifyInstance, deps: JourneyRouteDeps): voi
       );
     }
     const change = req.query.change === '1';
-    const vm = questionViewModel(
-      service.journey,
-      page!,
-      draft.answers.values,
-      {},
-      {
-        backLink: change ? `${basePath}/${CHECK}` : previous ? `${basePath}/${previous}` : basePath,
-        change,
-      },
-    );
-    return render(
-      noStore(reply),
-      'journeys/question.njk',
-      common(reply, { vm, pageTitle: vm.pageTitle, expiresAt: draft.expiresAt.toISOString(), returnTo: slug }),
-    );
+    const backLink = change ? `${basePath}/${CHECK}` : previous ? `${basePath}/${previous}` : basePath;
+    const values = draft.answers.values;
+    const slots = { csrfToken: reply.generateCsrf(), expiresAt: draft.expiresAt.toISOString() };
+    const choices = choiceKey(page!, values);
+    const vm = () => questionViewModel(service.journey, page!, values, {}, { backLink, change });
+    if (choices !== undefined) {
+      // Nothing typed shows on this page: render it once per combination of choices, then fill in the token and time.
+      const key = `${kind}|${slug}|${backLink}|${change}|${choices}`;
+      const model = vm();
+      return deps.slots.render(
+        noStore(reply),
+        'journeys/question.njk',
+        key,
+        { kind, basePath, activeNav: nav, vm: model, pageTitle: model.pageTitle, returnTo: slug },
+        slots,
+      );
+    }
+    const model = vm();
+    return render(noStore(reply), 'journeys/question.njk', {
+      kind,
+      basePath,
+      activeNav: nav,
+      ...slots,
+      vm: model,
+      pageTitle: model.pageTitle,
+      returnTo: slug,
+    });
   });
 
   app.post<{ Params: { slug: string }; Querystring: { change?: string } }>(

@@ -1,4 +1,4 @@
-import type { DateValue, Errors, Field, Option, Values } from '../forms/fields.js';
+import { allFields, type DateValue, type Errors, type Field, type Option, type Values } from '../forms/fields.js';
 import type { Journey, QuestionPage } from '../forms/journey.js';
 import { errorSummary, type ErrorSummaryItem } from './errors.js';
 
@@ -74,6 +74,8 @@ export function fieldViewModel(
           hint,
           errorMessage: errorMessage(errors, field.name),
           maxlength: field.maxLength,
+          // govuk-frontend would print the limit as "10000"; GOV.UK style writes "10,000".
+          textareaDescriptionText: `You can enter up to ${field.maxLength.toLocaleString('en-GB')} characters`,
           rows: field.rows ?? 5,
         },
       };
@@ -186,4 +188,22 @@ export function escapeHtml(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
+}
+
+/**
+ * A cache key for a question page as it will show, when nothing a person typed shows on it: the page's chosen
+ * options only. Undefined when any text, textarea or date field of the page holds a value (the page must be rendered
+ * afresh, and never cached, because it shows what was typed).
+ */
+export function pageChoiceKey(page: QuestionPage, values: Values): string | undefined {
+  const chosen: unknown[] = [];
+  for (const field of allFields(page.fields)) {
+    const v = values[field.name];
+    if (field.kind === 'radios' || field.kind === 'checkboxes') chosen.push(v ?? null);
+    else if (field.kind === 'date') {
+      const d = v as DateValue | undefined;
+      if (d && (d.day || d.month || d.year)) return undefined;
+    } else if (typeof v === 'string' && v !== '') return undefined;
+  }
+  return JSON.stringify(chosen);
 }
