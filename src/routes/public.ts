@@ -48,8 +48,9 @@ export function publicRoutes(app: FastifyInstance, deps: PublicDeps): void {
   }
 
   for (const [url, html] of cache) {
+    const body = Buffer.from(html, 'utf8'); // encoded once, not on every request
     app.get(url, (_req, reply) =>
-      reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=300').send(html),
+      reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=300').send(body),
     );
   }
 
