@@ -5,7 +5,6 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { parse as parseQuery } from 'node:querystring';
@@ -18,6 +17,7 @@ import { adviceJourney } from './forms/advice/index.js';
 import type { JourneyContext } from './forms/context.js';
 import { JourneyService } from './services/journeys.js';
 import { cookieSecret } from './lib/secrets.js';
+import { securityHeaders } from './lib/security-headers.js';
 import { createViewEnvironment } from './views/nunjucks.js';
 import { createRender, SlotRenderer } from './views/render.js';
 import { journeyRoutes } from './routes/journeys.js';
@@ -78,7 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       );
   });
 
-  await app.register(helmet, {
+  const headers = securityHeaders({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -97,7 +97,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     hsts: { maxAge: 31536000, includeSubDomains: true },
     referrerPolicy: { policy: 'no-referrer' },
+    frameguard: { action: 'deny' },
     crossOriginEmbedderPolicy: false,
+  });
+  app.addHook('onRequest', (_req, reply, done) => {
+    reply.headers(headers);
+    done();
   });
   await app.register(cookie, { secret: cookieSecret(config.cookieSecret, config.dataDir) });
   // Only HTML form posts are read: JSON, text and anything else get a 415 page (a smaller surface for hostile input).
