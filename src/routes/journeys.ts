@@ -126,9 +126,9 @@ export function journeyRoutes(app: FastifyInstance, deps: JourneyRouteDeps): voi
   });
 
   app.post(`${basePath}/${CHECK}`, post, async (req, reply) => {
-    const draft = await service.load(draftId(req));
-    if (!draft) return expired(reply);
-    const result = await service.submit(draft);
+    const id = draftId(req);
+    if (!id) return expired(reply);
+    const result = await service.submit(id); // reads the draft itself: one read, one write
     switch (result.status) {
       case 'submitted':
         app.notifyOutbox(result.outboxIds);

@@ -94,7 +94,7 @@ export class JourneyService {
     return draftsRepo.deleteDraft(this.db, draft.id);
   }
 
-  submit(draft: Draft): Promise<SubmitResult> {
-    return submitDraft(this.db, this.journey, draft.id, this.submitDeps);
+  submit(draftId: string): Promise<SubmitResult> {
+    return submitDraft(this.db, this.journey, draftId, this.submitDeps);
   }
 }

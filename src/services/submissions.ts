@@ -1,8 +1,8 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, eq, getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
-import { adviceRequests, caseReferences, drafts, referrals } from '../db/schema.js';
-import { appendAccessLog } from '../db/repositories/access-log.js';
-import { enqueueEmail } from '../db/repositories/outbox.js';
+import { accessLog, adviceRequests, caseReferences, drafts, outbox, referrals } from '../db/schema.js';
 import { finalAnswers, type Journey } from '../forms/journey.js';
 import { toIsoDate, type DateValue, type Values } from '../forms/fields.js';
 import type { Site } from '../config.js';
@@ -87,100 +87,141 @@ export function adviceRow(
   };
 }
 
-/** Issues a new reference, retrying on the (rare) collision: the primary key decides. */
-async function issueReference(tx: Db, kind: 'referral' | 'advice'): Promise<string> {
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const reference = generateReference();
-    const rows = await tx
-      .insert(caseReferences)
-      .values({ reference, kind })
-      .onConflictDoNothing()
-      .returning({ reference: caseReferences.reference });
-    if (rows.length === 1) return reference;
+/** `INSERT INTO table (cols) SELECT $1::type, … FROM claimed`: each value encoded and cast as its column needs. */
+function insertFromClaim(table: PgTable, row: Record<string, unknown>): SQL {
+  const columns = getTableColumns(table) as Record<string, PgColumn>;
+  const names: SQL[] = [];
+  const values: SQL[] = [];
+  for (const [key, value] of Object.entries(row)) {
+    const column = columns[key];
+    if (!column) throw new Error(`no column ${key} in ${getTableName(table)}`);
+    if (value === undefined) continue;
+    names.push(sql`${sql.identifier(column.name)}`);
+    values.push(
+      value === null
+        ? sql`null::${sql.raw(column.getSQLType())}`
+        : sql`${column.mapToDriverValue(value)}::${sql.raw(column.getSQLType())}`,
+    );
   }
-  throw new Error('Could not issue a unique reference after 10 attempts');
+  return sql`insert into ${table} (${sql.join(names, sql`, `)}) select ${sql.join(values, sql`, `)} from claimed`;
+}
+
+interface Prepared {
+  kind: 'referral' | 'advice';
+  recordTable: PgTable;
+  record: Record<string, unknown>;
+  contactEmail: string | null;
+  ack: EmailContent;
+}
+
+function prepare(journey: Journey, values: Values, reference: string, draftId: string, deps: SubmitDeps): Prepared {
+  const snapshot = { formVersion: journey.version, values };
+  if (journey.kind === 'referral') {
+    const row = referralRow(values);
+    return {
+      kind: 'referral',
+      recordTable: referrals,
+      record: { ...row, reference, draftId, source: 'online', answers: snapshot },
+      contactEmail: row.referrerEmail ?? null,
+      ack: referralAcknowledgement(deps.site, reference),
+    };
+  }
+  const row = adviceRow(values);
+  return {
+    kind: 'advice',
+    recordTable: adviceRequests,
+    record: { ...row, reference, draftId, source: 'online', answers: snapshot },
+    contactEmail: row.askerEmail ?? null,
+    ack: adviceAcknowledgement(deps.site, reference),
+  };
 }
 
 /**
- * Submits a draft, exactly once: the draft row is locked, a submitted draft returns its reference again, and the
- * unique draft_id on the record is the database's guarantee. The record, its "collected" log entry and its e-mails
- * commit together or not at all.
+ * Submits a draft, exactly once, in ONE statement (no transaction round trips): the draft is claimed by an UPDATE that
+ * only matches an unsent, unexpired draft, and the reference, the record, its "collected" log entry and its e-mails are
+ * inserted only from that claim. A concurrent second submission of the same draft waits for the first, then matches
+ * nothing; the unique draft_id on the record is the database's last word. Either everything is written or nothing is.
  */
 export async function submitDraft(db: Db, journey: Journey, draftId: string, deps: SubmitDeps): Promise<SubmitResult> {
-  try {
-    return await db.transaction(async (tx) => {
-      const [draft] = await tx
-        .select()
-        .from(drafts)
-        .where(and(eq(drafts.id, draftId), eq(drafts.kind, journey.kind), sql`${drafts.expiresAt} > now()`))
-        .for('update');
-      if (!draft) return { status: 'expired' } as const;
-      if (draft.submittedReference)
-        return { status: 'already-submitted', reference: draft.submittedReference } as const;
-      const answers = draft.answers as { values?: Values; completed?: string[] };
-      const final = finalAnswers(journey, { values: answers.values ?? {}, completed: answers.completed ?? [] });
-      if (!final.ok) return { status: 'incomplete', slug: final.slug } as const;
+  const [draft] = await db
+    .select({ answers: drafts.answers, submittedReference: drafts.submittedReference })
+    .from(drafts)
+    .where(and(eq(drafts.id, draftId), eq(drafts.kind, journey.kind), sql`${drafts.expiresAt} > now()`));
+  if (!draft) return { status: 'expired' };
+  if (draft.submittedReference) return { status: 'already-submitted', reference: draft.submittedReference };
+  const final = finalAnswers(journey, { values: draft.answers.values ?? {}, completed: draft.answers.completed ?? [] });
+  if (!final.ok) return { status: 'incomplete', slug: final.slug };
 
-      const reference = await issueReference(tx, journey.kind);
-      const snapshot = { formVersion: journey.version, values: final.values };
-      let recordId: string;
-      let contactEmail: string | null;
-      let ack: EmailContent;
-      if (journey.kind === 'referral') {
-        const row = referralRow(final.values);
-        const [inserted] = await tx
-          .insert(referrals)
-          .values({ ...row, reference, draftId, source: 'online', answers: snapshot })
-          .returning({ id: referrals.id });
-        recordId = inserted!.id;
-        contactEmail = row.referrerEmail ?? null;
-        ack = referralAcknowledgement(deps.site, reference);
-      } else {
-        const row = adviceRow(final.values);
-        const [inserted] = await tx
-          .insert(adviceRequests)
-          .values({ ...row, reference, draftId, source: 'online', answers: snapshot })
-          .returning({ id: adviceRequests.id });
-        recordId = inserted!.id;
-        contactEmail = row.askerEmail ?? null;
-        ack = adviceAcknowledgement(deps.site, reference);
-      }
-      // The draft keeps only the fact that it was submitted: the answers now live in the record alone.
-      await tx
-        .update(drafts)
-        .set({ submittedReference: reference, submittedAt: sql`now()`, answers: { values: {}, completed: [] } })
-        .where(eq(drafts.id, draftId));
-      await appendAccessLog(tx, {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const reference = generateReference();
+    const p = prepare(journey, final.values, reference, draftId, deps);
+    const link = `${deps.baseUrl}/staff/${p.kind === 'referral' ? 'referrals' : 'advice'}/${reference}`;
+    const mails: { id: string; to: string; content: EmailContent }[] = [];
+    if (p.contactEmail) mails.push({ id: randomUUID(), to: p.contactEmail, content: p.ack });
+    mails.push({ id: randomUUID(), to: deps.teamInbox, content: teamNotification(p.kind, reference, link) });
+    const recordId = randomUUID();
+    const logDetail = { formVersion: journey.version, fields: Object.keys(final.values).length };
+    const statement = sql`
+      with ref as (
+        insert into ${caseReferences} (reference, kind)
+        select ${reference}, ${p.kind}
+        where exists (select 1 from ${drafts} where id = ${draftId} and submitted_reference is null and expires_at > now())
+        on conflict do nothing
+        returning reference
+      ),
+      claimed as (
+        update ${drafts}
+        set submitted_reference = (select reference from ref), submitted_at = now(),
+            answers = ${JSON.stringify({ values: {}, completed: [] })}::jsonb
+        where id = ${draftId} and submitted_reference is null and expires_at > now() and exists (select 1 from ref)
+        returning id
+      ),
+      rec as (${insertFromClaim(p.recordTable, { id: recordId, ...p.record })} returning id),
+      log as (${insertFromClaim(accessLog, {
         action: 'collection',
-        recordType: journey.kind,
+        recordType: p.kind,
         recordId,
         reference,
         actorType: 'public',
         channel: 'online',
-        detail: { formVersion: journey.version, fields: Object.keys(final.values).length },
-      });
-      const outboxIds: string[] = [];
-      if (contactEmail) outboxIds.push(await enqueueEmail(tx, contactEmail, ack, reference, deps.messageDomain));
-      const link = `${deps.baseUrl}/staff/${journey.kind === 'referral' ? 'referrals' : 'advice'}/${reference}`;
-      outboxIds.push(
-        await enqueueEmail(
-          tx,
-          deps.teamInbox,
-          teamNotification(journey.kind, reference, link),
-          reference,
-          deps.messageDomain,
+        detail: logDetail,
+      })} returning id)
+      ${sql.join(
+        mails.map(
+          (m, i) =>
+            sql`, mail${sql.raw(String(i))} as (${insertFromClaim(outbox, {
+              id: m.id,
+              template: m.content.template,
+              recipient: m.to,
+              subject: m.content.subject,
+              textBody: m.content.text,
+              reference,
+              messageId: `<${m.id}@${deps.messageDomain}>`,
+            })} returning id)`,
         ),
-      );
-      return { status: 'submitted', reference, outboxIds } as const;
-    });
-  } catch (err) {
-    // Two submissions of one draft that raced past the row lock: the unique draft_id refused the second.
-    if (isUniqueViolation(err)) {
-      const [draft] = await db.select().from(drafts).where(eq(drafts.id, draftId));
-      if (draft?.submittedReference) return { status: 'already-submitted', reference: draft.submittedReference };
+      )}
+      select (select count(*) from ref)::int as refs, (select count(*) from claimed)::int as claimed,
+             (select count(*) from rec)::int as recs`;
+    let counts: { refs: number; claimed: number; recs: number } | undefined;
+    try {
+      const result = await db.execute(statement);
+      counts = (result as unknown as { rows: { refs: number; claimed: number; recs: number }[] }).rows[0];
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      // A record for this draft already exists (a race the claim lost): fall through and report it.
     }
-    throw err;
+    if (counts && counts.claimed === 1 && counts.recs === 1) {
+      return { status: 'submitted', reference, outboxIds: mails.map((m) => m.id) };
+    }
+    // Nothing was written. Either the draft was sent or expired meanwhile (then say so), or the reference collided.
+    const [now] = await db
+      .select({ submittedReference: drafts.submittedReference })
+      .from(drafts)
+      .where(and(eq(drafts.id, draftId), sql`${drafts.expiresAt} > now()`));
+    if (!now) return { status: 'expired' };
+    if (now.submittedReference) return { status: 'already-submitted', reference: now.submittedReference };
   }
+  throw new Error('Could not issue a unique reference after 10 attempts');
 }
 
 export function isUniqueViolation(err: unknown): boolean {
