@@ -1,7 +1,5 @@
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -51,6 +49,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 async function openPglite(dir: string, snapshot?: Blob): Promise<Database> {
   let lock: FolderLock | undefined;
   if (!dir.startsWith('memory://')) lock = lockFolder(dir);
+  // Loaded only when used: a deployment on a PostgreSQL server never loads the embedded engine (~25 MB).
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   let client: PGlite;
   try {
     client = await PGlite.create({ dataDir: dir, ...(snapshot ? { loadDataDir: snapshot } : {}) });
@@ -108,6 +109,8 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
 export async function runMigrations(database: Database): Promise<void> {
   const internal = database as Database & { _pglite?: PGlite; _pool?: pg.Pool };
   if (internal._pglite) {
+    const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
+    const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
     await migratePglite(drizzlePglite(internal._pglite), { migrationsFolder });
     return;
   }

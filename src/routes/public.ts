@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import type nunjucks from 'nunjucks';
 import { rootDir, type Site } from '../config.js';
 import { loadContentPages } from '../services/content.js';
-import { renderReferralFormPdf } from '../services/pdf/referral-form-pdf.js';
 import { navigation, type Render } from '../views/render.js';
 
 interface PublicDeps {
@@ -56,7 +55,8 @@ export function publicRoutes(app: FastifyInstance, deps: PublicDeps): void {
 
   let formPdf: Promise<Buffer> | undefined;
   app.get('/referral-form.pdf', async (_req, reply) => {
-    formPdf ??= renderReferralFormPdf(site, deps.choices);
+    // pdfkit is loaded on first use only (it adds ~15 MB to every process otherwise).
+    formPdf ??= import('../services/pdf/referral-form-pdf.js').then((m) => m.renderReferralFormPdf(site, deps.choices));
     const pdf = await formPdf.catch((err: unknown) => {
       formPdf = undefined;
       throw err;
