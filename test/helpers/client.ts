@@ -32,7 +32,12 @@ export class FormClient {
     }
   }
 
-  async request(method: 'GET' | 'POST', url: string, payload?: string, contentType = 'application/x-www-form-urlencoded'): Promise<Response> {
+  async request(
+    method: 'GET' | 'POST',
+    url: string,
+    payload?: string,
+    contentType = 'application/x-www-form-urlencoded',
+  ): Promise<Response> {
     const headers: Record<string, string> = { cookie: this.cookieHeader() };
     if (payload !== undefined) headers['content-type'] = contentType;
     let res: Response;
@@ -44,7 +49,12 @@ export class FormClient {
       res = { status: r.status, headers: h, body: await r.text(), location: r.headers.get('location') ?? undefined };
     } else {
       const r = await this.target.inject({ method, url, headers, payload });
-      res = { status: r.statusCode, headers: r.headers as Response['headers'], body: r.body, location: r.headers.location as string | undefined };
+      res = {
+        status: r.statusCode,
+        headers: r.headers as Response['headers'],
+        body: r.body,
+        location: r.headers.location as string | undefined,
+      };
     }
     this.remember(res.headers['set-cookie']);
     if (res.status === 200 || res.status === 400) this.lastBody = res.body;

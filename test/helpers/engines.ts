@@ -26,9 +26,10 @@ export async function postgresUrlForWorker(suffix = ''): Promise<string> {
   await admin.connect();
   try {
     const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) await admin.query(`CREATE DATABASE "${name}"`).catch((err: { code?: string }) => {
-      if (err.code !== '42P04' && err.code !== '23505') throw err;
-    });
+    if (!rowCount)
+      await admin.query(`CREATE DATABASE "${name}"`).catch((err: { code?: string }) => {
+        if (err.code !== '42P04' && err.code !== '23505') throw err;
+      });
   } finally {
     await admin.end();
   }

@@ -10,10 +10,18 @@ export const publicReferral: Answers = {
   'person-name': { personFullName: 'Jamie Example', personOtherNames: 'J Ex' },
   'person-dob': { personDobKnown: 'yes', 'personDob-day': '14', 'personDob-month': '3', 'personDob-year': '2009' },
   'person-gender': { personGender: 'male' },
-  'person-address': { personAddressKnown: 'yes', personAddressLine1: '1 Example Street', personTown: 'Carlisle', personPostcode: 'ca1 1aa' },
+  'person-address': {
+    personAddressKnown: 'yes',
+    personAddressLine1: '1 Example Street',
+    personTown: 'Carlisle',
+    personPostcode: 'ca1 1aa',
+  },
   'person-occupation': { personOccupation: 'Example Academy' },
   'person-contact': {},
-  concern: { concernText: 'He has been sharing violent videos and talking about hurting people at school.', concernSince: 'September' },
+  concern: {
+    concernText: 'He has been sharing violent videos and talking about hurting people at school.',
+    concernSince: 'September',
+  },
   online: { concernOnline: 'Posts in a group chat' },
   violence: { concernViolence: 'yes', concernViolenceDetails: 'Said he wanted a knife' },
   vulnerabilities: { vulnerabilities: ['mental-health', 'neurodivergence'] },
@@ -38,7 +46,11 @@ export const professionalReferral: Answers = {
     referrerSectorCode: 'education',
     referrerRelationship: 'Head of year',
   },
-  'contact-details': { referrerEmail: 'sam.teacher@example.sch.uk', referrerPhone: '01632 960 001', referrerContactPreference: 'either' },
+  'contact-details': {
+    referrerEmail: 'sam.teacher@example.sch.uk',
+    referrerPhone: '01632 960 001',
+    referrerContactPreference: 'either',
+  },
 };
 
 export const anonymousReferral: Answers = {
@@ -56,7 +68,11 @@ export const adviceRequest: Answers = {
 };
 
 /** Walks a journey by answering whatever page the service sends it to, and submits. Returns the reference. */
-export async function completeJourney(client: FormClient, basePath: '/refer' | '/advice', answers: Answers): Promise<string> {
+export async function completeJourney(
+  client: FormClient,
+  basePath: '/refer' | '/advice',
+  answers: Answers,
+): Promise<string> {
   await client.get(basePath);
   let page = await client.follow(await client.post(`${basePath}/start`));
   for (let i = 0; i < 40; i++) {
@@ -65,7 +81,9 @@ export async function completeJourney(client: FormClient, basePath: '/refer' | '
     const fields = answers[slug];
     if (!fields) throw new Error(`no answers for page ${slug}`);
     const res = await client.post(`${basePath}/${slug}`, fields);
-    expect(res.status, `page ${slug}: ${res.body.match(/govuk-error-summary__list[\s\S]*?<\/ul>/)?.[0] ?? ''}`).toBe(303);
+    expect(res.status, `page ${slug}: ${res.body.match(/govuk-error-summary__list[\s\S]*?<\/ul>/)?.[0] ?? ''}`).toBe(
+      303,
+    );
     page = await client.follow(res);
   }
   expect(page.url).toBe(`${basePath}/check-answers`);

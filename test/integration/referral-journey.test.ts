@@ -4,7 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import { engines, openTestDatabase, resetDatabase } from '../helpers/engines.js';
 import { testApp } from '../helpers/app.js';
 import { FormClient } from '../helpers/client.js';
-import { adviceRequest, anonymousReferral, completeJourney, professionalReferral, publicReferral } from '../helpers/journeys.js';
+import {
+  adviceRequest,
+  anonymousReferral,
+  completeJourney,
+  professionalReferral,
+  publicReferral,
+} from '../helpers/journeys.js';
 import type { Database } from '../../src/db/client.js';
 import { accessLog, adviceRequests, drafts, outbox, referrals } from '../../src/db/schema.js';
 
@@ -107,7 +113,12 @@ describe.each(engines)('referral and advice journeys on %s', (engine) => {
   it('an anonymous referral stores no contact details and sends only the team notification', async () => {
     const reference = await completeJourney(new FormClient(app), '/refer', anonymousReferral);
     const [row] = await database.db.select().from(referrals).where(eq(referrals.reference, reference));
-    expect(row).toMatchObject({ referrerAnonymous: true, referrerName: null, referrerEmail: null, referrerPhone: null });
+    expect(row).toMatchObject({
+      referrerAnonymous: true,
+      referrerName: null,
+      referrerEmail: null,
+      referrerPhone: null,
+    });
     const mails = await database.db.select().from(outbox).where(eq(outbox.reference, reference));
     expect(mails.map((m) => m.recipient)).toEqual(['prevent@cumbria.police.uk']);
   });
@@ -169,7 +180,9 @@ describe.each(engines)('referral and advice journeys on %s', (engine) => {
     }
     expect(page.url).toBe('/advice/check-answers');
     await c2.get('/advice/question?change=1');
-    const changed = await c2.follow(await c2.post('/advice/question?change=1', { adviceQuestion: 'A different question' }));
+    const changed = await c2.follow(
+      await c2.post('/advice/question?change=1', { adviceQuestion: 'A different question' }),
+    );
     expect(changed.url).toBe('/advice/check-answers');
     expect(changed.body).toContain('A different question');
   });

@@ -28,7 +28,11 @@ describe.each(engines)('referral summary for the team on %s', (engine) => {
   beforeEach(() => resetDatabase(database));
 
   async function journey() {
-    return referralJourney({ concernTypes: await activeConcernTypes(database.db), sectors: await activeSectors(database.db), site });
+    return referralJourney({
+      concernTypes: await activeConcernTypes(database.db),
+      sectors: await activeSectors(database.db),
+      site,
+    });
   }
 
   it('lists every answer the referrer gave, under the sections they saw, and none they did not', async () => {
