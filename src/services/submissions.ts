@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { and, eq, getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
+import { createHash, randomUUID } from 'node:crypto';
+import { and, eq, getTableColumns, getTableName, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
-import { accessLog, adviceRequests, caseReferences, drafts, outbox, referrals } from '../db/schema.js';
+import { accessLog, adviceRequests, drafts, outbox, referrals } from '../db/schema.js';
 import { finalAnswers, type Journey } from '../forms/journey.js';
 import { toIsoDate, type DateValue, type Values } from '../forms/fields.js';
 import type { Site } from '../config.js';
@@ -87,23 +87,49 @@ export function adviceRow(
   };
 }
 
-/** `INSERT INTO table (cols) SELECT $1::type, … FROM claimed`: each value encoded and cast as its column needs. */
-function insertFromClaim(table: PgTable, row: Record<string, unknown>): SQL {
-  const columns = getTableColumns(table) as Record<string, PgColumn>;
-  const names: SQL[] = [];
-  const values: SQL[] = [];
+/** The driver under Drizzle (node-postgres Pool or PGlite): both take `query(text, values)`; pg also takes a name. */
+interface RawClient {
+  query(
+    config: { name?: string; text: string; values: unknown[] } | string,
+    values?: unknown[],
+  ): Promise<{ rows: unknown[] }>;
+}
+
+function rawQuery(db: Db, name: string, text: string, values: unknown[]): Promise<{ rows: unknown[] }> {
+  const client = (db as unknown as { $client?: RawClient & { waitReady?: unknown } }).$client;
+  if (!client) throw new Error('submitDraft needs the database handle, not a transaction');
+  // PGlite has no named statements (and no parse cost to save); PostgreSQL keeps the plan per connection.
+  return 'waitReady' in client ? client.query(text, values) : client.query({ name, text, values });
+}
+
+const columnCache = new Map<PgTable, Record<string, PgColumn>>();
+function columnsOf(table: PgTable): Record<string, PgColumn> {
+  let cols = columnCache.get(table);
+  if (!cols) columnCache.set(table, (cols = getTableColumns(table) as Record<string, PgColumn>));
+  return cols;
+}
+
+/** Collects parameters; each placeholder is cast to its column's type (the values are encoded as Drizzle would). */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown, type: string, column?: PgColumn): string {
+    this.values.push(value === null || value === undefined ? null : column ? column.mapToDriverValue(value) : value);
+    return `$${this.values.length}::${type}`;
+  }
+}
+
+/** `insert into table (cols) select $n::type, … from claimed` for one row. */
+function insertFromClaim(params: Params, table: PgTable, row: Record<string, unknown>): string {
+  const columns = columnsOf(table);
+  const names: string[] = [];
+  const placeholders: string[] = [];
   for (const [key, value] of Object.entries(row)) {
     const column = columns[key];
     if (!column) throw new Error(`no column ${key} in ${getTableName(table)}`);
-    if (value === undefined) continue;
-    names.push(sql`${sql.identifier(column.name)}`);
-    values.push(
-      value === null
-        ? sql`null::${sql.raw(column.getSQLType())}`
-        : sql`${column.mapToDriverValue(value)}::${sql.raw(column.getSQLType())}`,
-    );
+    names.push(`"${column.name}"`);
+    placeholders.push(params.add(value, column.getSQLType(), column));
   }
-  return sql`insert into ${table} (${sql.join(names, sql`, `)}) select ${sql.join(values, sql`, `)} from claimed`;
+  return `insert into "${getTableName(table)}" (${names.join(', ')}) select ${placeholders.join(', ')} from claimed`;
 }
 
 interface Prepared {
@@ -161,23 +187,18 @@ export async function submitDraft(db: Db, journey: Journey, draftId: string, dep
     mails.push({ id: randomUUID(), to: deps.teamInbox, content: teamNotification(p.kind, reference, link) });
     const recordId = randomUUID();
     const logDetail = { formVersion: journey.version, fields: Object.keys(final.values).length };
-    const statement = sql`
-      with ref as (
-        insert into ${caseReferences} (reference, kind)
-        select ${reference}, ${p.kind}
-        where exists (select 1 from ${drafts} where id = ${draftId} and submitted_reference is null and expires_at > now())
-        on conflict do nothing
-        returning reference
-      ),
-      claimed as (
-        update ${drafts}
-        set submitted_reference = (select reference from ref), submitted_at = now(),
-            answers = ${JSON.stringify({ values: {}, completed: [] })}::jsonb
-        where id = ${draftId} and submitted_reference is null and expires_at > now() and exists (select 1 from ref)
-        returning id
-      ),
-      rec as (${insertFromClaim(p.recordTable, { id: recordId, ...p.record })} returning id),
-      log as (${insertFromClaim(accessLog, {
+    const params = new Params();
+    const draftParam = params.add(draftId, 'uuid');
+    const parts = [
+      `with ref as (insert into case_references (reference, kind) select ${params.add(reference, 'text')}, ${params.add(p.kind, 'text')}
+        where exists (select 1 from drafts where id = ${draftParam} and submitted_reference is null and expires_at > now())
+        on conflict do nothing returning reference)`,
+      `claimed as (update drafts set submitted_reference = (select reference from ref), submitted_at = now(),
+        answers = ${params.add(JSON.stringify({ values: {}, completed: [] }), 'jsonb')}
+        where id = ${draftParam} and submitted_reference is null and expires_at > now() and exists (select 1 from ref)
+        returning id)`,
+      `rec as (${insertFromClaim(params, p.recordTable, { id: recordId, ...p.record })} returning id)`,
+      `log as (${insertFromClaim(params, accessLog, {
         action: 'collection',
         recordType: p.kind,
         recordId,
@@ -185,27 +206,28 @@ export async function submitDraft(db: Db, journey: Journey, draftId: string, dep
         actorType: 'public',
         channel: 'online',
         detail: logDetail,
-      })} returning id)
-      ${sql.join(
-        mails.map(
-          (m, i) =>
-            sql`, mail${sql.raw(String(i))} as (${insertFromClaim(outbox, {
-              id: m.id,
-              template: m.content.template,
-              recipient: m.to,
-              subject: m.content.subject,
-              textBody: m.content.text,
-              reference,
-              messageId: `<${m.id}@${deps.messageDomain}>`,
-            })} returning id)`,
-        ),
-      )}
+      })} returning id)`,
+      ...mails.map(
+        (m, i) =>
+          `mail${i} as (${insertFromClaim(params, outbox, {
+            id: m.id,
+            template: m.content.template,
+            recipient: m.to,
+            subject: m.content.subject,
+            textBody: m.content.text,
+            reference,
+            messageId: `<${m.id}@${deps.messageDomain}>`,
+          })} returning id)`,
+      ),
+    ];
+    const text = `${parts.join(',\n')}
       select (select count(*) from ref)::int as refs, (select count(*) from claimed)::int as claimed,
              (select count(*) from rec)::int as recs`;
+    const name = `submit_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
     let counts: { refs: number; claimed: number; recs: number } | undefined;
     try {
-      const result = await db.execute(statement);
-      counts = (result as unknown as { rows: { refs: number; claimed: number; recs: number }[] }).rows[0];
+      const result = await rawQuery(db, name, text, params.values);
+      counts = result.rows[0] as typeof counts;
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       // A record for this draft already exists (a race the claim lost): fall through and report it.
