@@ -34,13 +34,28 @@ export async function createDraft(db: Db, id: string, kind: DraftKind, ttlHours:
   return toDraft(row!);
 }
 
-/** A draft that has not expired (a submitted one is returned too, so the user can be told it was sent). */
-export async function findLiveDraft(db: Db, id: string, kind: DraftKind): Promise<Draft | undefined> {
-  const [row] = await db
+/** Every page view reads its draft: the query is built and prepared once per database handle, not per request. */
+const preparedFind = new WeakMap<Db, ReturnType<typeof prepareFind>>();
+function prepareFind(db: Db) {
+  return db
     .select()
     .from(drafts)
-    .where(and(eq(drafts.id, id), eq(drafts.kind, kind), gt(drafts.expiresAt, sql`now()`)))
-    .limit(1);
+    .where(
+      and(
+        eq(drafts.id, sql.placeholder('id')),
+        eq(drafts.kind, sql.placeholder('kind')),
+        gt(drafts.expiresAt, sql`now()`),
+      ),
+    )
+    .limit(1)
+    .prepare('find_live_draft');
+}
+
+/** A draft that has not expired (a submitted one is returned too, so the user can be told it was sent). */
+export async function findLiveDraft(db: Db, id: string, kind: DraftKind): Promise<Draft | undefined> {
+  let query = preparedFind.get(db);
+  if (!query) preparedFind.set(db, (query = prepareFind(db)));
+  const [row] = await query.execute({ id, kind });
   return row ? toDraft(row) : undefined;
 }
 
