@@ -176,12 +176,14 @@ export function journeyRoutes(app: FastifyInstance, deps: JourneyRouteDeps): voi
     if (choices !== undefined) {
       // Nothing typed shows on this page: render it once per combination of choices, then fill in the token and time.
       const key = `${kind}|${slug}|${backLink}|${change}|${choices}`;
-      const model = vm();
       return deps.slots.render(
         noStore(reply),
         'journeys/question.njk',
         key,
-        { kind, basePath, activeNav: nav, vm: model, pageTitle: model.pageTitle, returnTo: slug },
+        () => {
+          const model = vm();
+          return { kind, basePath, activeNav: nav, vm: model, pageTitle: model.pageTitle, returnTo: slug };
+        },
         slots,
       );
     }

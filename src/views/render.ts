@@ -45,7 +45,8 @@ export class SlotRenderer {
     reply: FastifyReply,
     template: string,
     key: string,
-    context: Record<string, unknown>,
+    /** Called only when the page is not cached yet. */
+    context: () => Record<string, unknown>,
     slots: Record<string, string>,
   ): FastifyReply {
     let parts = this.cache.get(key);
@@ -55,9 +56,10 @@ export class SlotRenderer {
     } else {
       const marked: Record<string, string> = {};
       for (const name of Object.keys(slots)) marked[name] = `__slot_${name}__`;
+      const ctx = context();
       const html = this.env.render(template, {
-        navigation: navigation(context.activeNav as string | undefined),
-        ...context,
+        navigation: navigation(ctx.activeNav as string | undefined),
+        ...ctx,
         ...marked,
       });
       parts = html.split(/__slot_([A-Za-z]+)__/);

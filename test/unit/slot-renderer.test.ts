@@ -41,14 +41,14 @@ describe('SlotRenderer', () => {
     });
     const slots = new SlotRenderer(loader, 2);
     const a = fakeReply();
-    slots.render(a.reply, 't', 'k1', { title: 'Hello' }, { csrfToken: 'tok"1' });
+    slots.render(a.reply, 't', 'k1', () => ({ title: 'Hello' }), { csrfToken: 'tok"1' });
     expect(a.sent.body).toBe('<p>Hello</p><input value="tok&#34;1"><i>tok&#34;1</i>');
     const b = fakeReply();
-    slots.render(b.reply, 't', 'k1', { title: 'Hello' }, { csrfToken: 'tok2' });
+    slots.render(b.reply, 't', 'k1', () => ({ title: 'Hello' }), { csrfToken: 'tok2' });
     expect(b.sent.body).toBe('<p>Hello</p><input value="tok2"><i>tok2</i>');
     expect(renders).toBe(1);
-    slots.render(fakeReply().reply, 't', 'k2', { title: 'B' }, { csrfToken: 'x' });
-    slots.render(fakeReply().reply, 't', 'k3', { title: 'C' }, { csrfToken: 'x' });
+    slots.render(fakeReply().reply, 't', 'k2', () => ({ title: 'B' }), { csrfToken: 'x' });
+    slots.render(fakeReply().reply, 't', 'k3', () => ({ title: 'C' }), { csrfToken: 'x' });
     expect(slots.size).toBe(2); // bounded
     expect(renders).toBe(3);
   });
