@@ -29,9 +29,14 @@ function processStart(pid: number): string | null {
   }
 }
 
+/** Tokens of the locks this process holds: its own pid in a lock file is alive only if the lock is one of these. */
+const heldHere = new Set<string>();
+
 function isAlive(holder: Holder): boolean {
   if (holder.host !== hostname()) return true; // cannot tell for another host: assume it is alive
-  if (holder.pid === process.pid) return false;
+  // Our own pid: either this process already holds the folder (a second open must be refused just the same), or the
+  // file is left from an earlier process that had the same pid (a restarted container's pid 1) and is stale.
+  if (holder.pid === process.pid) return heldHere.has(holder.token);
   try {
     process.kill(holder.pid, 0);
   } catch (err) {
@@ -41,12 +46,26 @@ function isAlive(holder: Holder): boolean {
   return !(holder.started && started && started !== holder.started);
 }
 
-function readHolder(file: string): Holder | null {
+/** The lock file's text, or null if there is none. */
+function readRaw(file: string): string | null {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Holder;
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+function parseHolder(raw: string | null): Holder | null {
+  try {
+    return raw === null ? null : (JSON.parse(raw) as Holder);
   } catch {
     return null;
   }
+}
+
+function readHolder(file: string): Holder | null {
+  return parseHolder(readRaw(file));
 }
 
 export interface FolderLock {
@@ -54,6 +73,49 @@ export interface FolderLock {
   release(): void;
   /** True while the lock file still names this process. */
   stillHeld(): boolean;
+}
+
+/** Links `from` to `to` atomically; false if `to` already exists. */
+function tryLink(from: string, to: string): boolean {
+  try {
+    linkSync(from, to);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
+function unlinkQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    /* already gone */
+  }
+}
+
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Removes a stale lock file if it still reads `seen`. Only the process holding the `.lock.takeover` guard may remove a
+ * lock file, and no new lock file can appear while the stale one exists, so two processes clearing one stale lock at
+ * once cannot remove each other's fresh lock (without the guard they did, and both then used the folder).
+ */
+function clearStale(file: string, seen: string, tmp: string, token: string): void {
+  const guard = `${file}.takeover`;
+  if (!tryLink(tmp, guard)) {
+    const other = readHolder(guard);
+    // Gone already, or another process is clearing: look again shortly. Left by a process that died while clearing
+    // (a window of microseconds): remove it.
+    if (!other || isAlive(other)) pause(10);
+    else if (readHolder(guard)?.token === other.token) unlinkQuietly(guard);
+    return;
+  }
+  try {
+    if (readRaw(file) === seen) unlinkQuietly(file);
+  } finally {
+    if (readHolder(guard)?.token === token) unlinkQuietly(guard);
+  }
 }
 
 export function lockFolder(folder: string): FolderLock {
@@ -66,40 +128,37 @@ export function lockFolder(folder: string): FolderLock {
   writeSync(fd, JSON.stringify(me));
   closeSync(fd);
   try {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        linkSync(tmp, file); // atomic: fails if a lock file exists
-        const check = readHolder(file);
-        if (check?.token !== token) throw new DatabaseLockedError(`Lost a race for ${file}`);
+    for (let attempt = 0; attempt < 100; attempt++) {
+      if (tryLink(tmp, file)) {
+        // atomic: only one process can create the lock file
+        if (readHolder(file)?.token !== token) throw new DatabaseLockedError(`Lost a race for ${file}`);
+        heldHere.add(token);
         return {
           file,
           stillHeld: () => readHolder(file)?.token === token,
           release: () => {
+            heldHere.delete(token);
             if (readHolder(file)?.token === token) unlinkSync(file);
           },
         };
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const holder = readHolder(file);
-        if (holder && isAlive(holder)) {
-          throw new DatabaseLockedError(
-            `The embedded database in ${folder} is in use by another process (pid ${holder.pid} on ${holder.host}). ` +
-              'Only one process may use it at a time: stop the other one, or set DATABASE_URL to use a PostgreSQL server.',
-          );
-        }
-        try {
-          unlinkSync(file); // the holder is gone: its lock is stale
-        } catch {
-          /* someone else removed it first */
-        }
       }
+      const raw = readRaw(file);
+      if (raw === null) continue; // released or cleared meanwhile: try again
+      const holder = parseHolder(raw);
+      if (holder && isAlive(holder)) {
+        const who =
+          holder.pid === process.pid && holder.host === hostname()
+            ? 'is already open in this process'
+            : `is in use by another process (pid ${holder.pid} on ${holder.host})`;
+        throw new DatabaseLockedError(
+          `The embedded database in ${folder} ${who}. ` +
+            'Only one process may use it at a time: stop the other one, or set DATABASE_URL to use a PostgreSQL server.',
+        );
+      }
+      clearStale(file, raw, tmp, token); // the holder is gone (killed, crashed): its lock is stale
     }
     throw new DatabaseLockedError(`Could not lock ${folder}: another process keeps taking the lock.`);
   } finally {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* already gone */
-    }
+    unlinkQuietly(tmp);
   }
 }

@@ -189,14 +189,18 @@ export async function submitDraft(db: Db, journey: Journey, draftId: string, dep
     const logDetail = { formVersion: journey.version, fields: Object.keys(final.values).length };
     const params = new Params();
     const draftParam = params.add(draftId, 'uuid');
+    const referenceParam = params.add(reference, 'text');
+    // The claim comes first and everything else is inserted only from it. (The reference was once inserted before the
+    // claim, checked against the statement's snapshot: a concurrent second submission, whose claim then matched
+    // nothing, still committed a reference that belonged to no record.) The foreign keys to case_references are
+    // checked at the end of the statement; a colliding reference is a unique violation, and the loop tries another.
     const parts = [
-      `with ref as (insert into case_references (reference, kind) select ${params.add(reference, 'text')}, ${params.add(p.kind, 'text')}
-        where exists (select 1 from drafts where id = ${draftParam} and submitted_reference is null and expires_at > now())
-        on conflict do nothing returning reference)`,
-      `claimed as (update drafts set submitted_reference = (select reference from ref), submitted_at = now(),
+      `with claimed as (update drafts set submitted_reference = ${referenceParam}, submitted_at = now(),
         answers = ${params.add(JSON.stringify({ values: {}, completed: [] }), 'jsonb')}
-        where id = ${draftParam} and submitted_reference is null and expires_at > now() and exists (select 1 from ref)
+        where id = ${draftParam} and submitted_reference is null and expires_at > now()
         returning id)`,
+      `ref as (insert into case_references (reference, kind) select ${referenceParam}, ${params.add(p.kind, 'text')}
+        from claimed returning reference)`,
       `rec as (${insertFromClaim(params, p.recordTable, { id: recordId, ...p.record })} returning id)`,
       `log as (${insertFromClaim(params, accessLog, {
         action: 'collection',

@@ -12,7 +12,7 @@ import {
   publicReferral,
 } from '../helpers/journeys.js';
 import type { Database } from '../../src/db/client.js';
-import { accessLog, adviceRequests, drafts, outbox, referrals } from '../../src/db/schema.js';
+import { accessLog, adviceRequests, caseReferences, drafts, outbox, referrals } from '../../src/db/schema.js';
 
 describe.each(engines)('referral and advice journeys on %s', (engine) => {
   let database: Database;
@@ -93,6 +93,11 @@ describe.each(engines)('referral and advice journeys on %s', (engine) => {
     expect(n).toBe(1);
     const [{ m }] = (await database.db.select({ m: sql<number>`count(*)::int` }).from(outbox)) as [{ m: number }];
     expect(m).toBe(2);
+    // no reference was issued for the submissions that lost the race
+    const [{ r }] = (await database.db.select({ r: sql<number>`count(*)::int` }).from(caseReferences)) as [
+      { r: number },
+    ];
+    expect(r).toBe(1);
   });
 
   it('a professional referral keeps organisation details and an approximate age', async () => {
