@@ -1,4 +1,5 @@
 import { messages } from '../messages.js';
+import { londonDate } from '../lib/dates.js';
 
 /** A field on a question page. Kept as data so that rendering, validation and check-answers text come from one place. */
 export type Field = TextField | TextareaField | RadiosField | CheckboxesField | DateField;
@@ -228,17 +229,7 @@ export function validateDate(
   return undefined;
 }
 
-const LONDON_DATE = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-/** Today's date in the UK as YYYY-MM-DD (not UTC's: from midnight to 1am in summer, UTC is still on yesterday). */
-export function londonDate(now: Date): string {
-  return LONDON_DATE.format(now);
-}
+export { londonDate };
 
 /**
  * A real calendar date (years 0001 to 9999) as YYYY-MM-DD, or undefined: "2000-02-31" is not a date. Only digits are

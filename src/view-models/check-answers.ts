@@ -1,6 +1,6 @@
 import { activeFields, toIsoDate, type DateValue, type Field, type Values } from '../forms/fields.js';
 import type { Journey, QuestionPage } from '../forms/journey.js';
-import { formatLondon } from '../views/nunjucks.js';
+import { formatLondon } from '../lib/dates.js';
 import { escapeHtml } from './question.js';
 
 export interface SummaryRow {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { rootDir, type Site } from '../config.js';
+import { formatLondon } from '../lib/dates.js';
 
 /**
  * Nunjucks' built-in `trim` uses a regular expression that is quadratic on long runs of whitespace, and govuk-frontend's
@@ -29,27 +30,4 @@ export function createViewEnvironment(site: Site, opts: { watch?: boolean } = {}
   env.addFilter('londonDateTime', (d: Date | string) => formatLondon(d, true));
   env.addFilter('londonDate', (d: Date | string) => formatLondon(d, false));
   return env;
-}
-
-const dateFmt = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-});
-const timeFmt = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  hour: 'numeric',
-  minute: '2-digit',
-  hourCycle: 'h12',
-});
-
-/** "25 November 2026 at 10:04pm" (GOV.UK style), always in UK time. */
-export function formatLondon(value: Date | string, withTime: boolean): string {
-  const d = typeof value === 'string' ? new Date(value) : value;
-  if (Number.isNaN(d.getTime())) return '';
-  const date = dateFmt.format(d);
-  if (!withTime) return date;
-  const time = timeFmt.format(d).replace(' ', '').replace(':00', '').toLowerCase();
-  return `${date} at ${time}`;
 }

@@ -1,5 +1,6 @@
 import type { JourneyContext } from '../context.js';
 import type { QuestionPage } from '../journey.js';
+import { referrerNameField, relationshipField } from './referrer-fields.js';
 
 export function yourWorkPage(ctx: JourneyContext): QuestionPage {
   return {
@@ -7,16 +8,7 @@ export function yourWorkPage(ctx: JourneyContext): QuestionPage {
     title: 'Your details',
     caption: 'About you',
     fields: [
-      {
-        kind: 'text',
-        name: 'referrerName',
-        label: 'Your full name',
-        errorName: 'your full name',
-        maxLength: 200,
-        autocomplete: 'name',
-        spellcheck: false,
-        width: 'govuk-!-width-two-thirds',
-      },
+      referrerNameField,
       {
         kind: 'text',
         name: 'referrerOrganisation',
@@ -43,15 +35,7 @@ export function yourWorkPage(ctx: JourneyContext): QuestionPage {
         errorName: 'the sector you work in',
         options: ctx.sectors.map((s) => ({ value: s.code, text: s.label })),
       },
-      {
-        kind: 'text',
-        name: 'referrerRelationship',
-        label: 'How do you know the person?',
-        summaryLabel: 'How you know the person',
-        errorName: 'how you know the person',
-        hint: 'For example, I am their form tutor or their support worker',
-        maxLength: 200,
-      },
+      relationshipField('For example, I am their form tutor or their support worker'),
     ],
     next: () => 'contact-details',
   };

@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
+import { formatLondon } from '../../lib/dates.js';
 
 export const PAGE_SIZE = 'A4';
 export const MARGIN = 56;
@@ -145,24 +146,9 @@ export function metadataText(value: string, maxLength = 200): string {
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }
 
-const LONDON_PARTS = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: 'numeric',
-  minute: '2-digit',
-  // Not hour12: true, which in en-GB means 0 to 11 ("0:30pm").
-  hourCycle: 'h12',
-});
-
 /** "25 November 2026 at 10:04pm", in UK time (GMT or BST as it was on that date). */
 export function formatLondonDateTime(date: Date): string {
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) return 'Date not known';
-  const parts: Record<string, string> = {};
-  for (const part of LONDON_PARTS.formatToParts(date)) parts[part.type] = part.value;
-  const period = (parts.dayPeriod ?? '').toLowerCase().replace(/[^a-z]/g, '');
-  return `${parts.day} ${parts.month} ${parts.year} at ${parts.hour}:${parts.minute}${period}`;
+  return formatLondon(date, true) || 'Date not known';
 }
 
 // ---------------------------------------------------------------------------------------------------------------
