@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import { engines, openTestDatabase, resetDatabase } from '../helpers/engines.js';
-import { testApp } from '../helpers/app.js';
+import { engines } from '../helpers/engines.js';
+import { useTestApp } from '../helpers/app.js';
 import { FormClient } from '../helpers/client.js';
 import { anonymousReferral, completeJourney, publicReferral } from '../helpers/journeys.js';
-import type { Database } from '../../src/db/client.js';
 import { referrals } from '../../src/db/schema.js';
 import { referralJourney } from '../../src/forms/referral/index.js';
 import { activeConcernTypes, activeSectors } from '../../src/db/repositories/reference-data.js';
@@ -13,31 +11,20 @@ import { referralSummary, referralSummaryPdf } from '../../src/services/referral
 import { loadSite } from '../../src/config.js';
 
 describe.each(engines)('referral summary for the team on %s', (engine) => {
-  let database: Database;
-  let app: FastifyInstance;
+  const t = useTestApp(engine);
   const site = loadSite();
-
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-    ({ app } = await testApp(database));
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
-  });
-  beforeEach(() => resetDatabase(database));
 
   async function journey() {
     return referralJourney({
-      concernTypes: await activeConcernTypes(database.db),
-      sectors: await activeSectors(database.db),
+      concernTypes: await activeConcernTypes(t.database.db),
+      sectors: await activeSectors(t.database.db),
       site,
     });
   }
 
   it('lists every answer the referrer gave, under the sections they saw, and none they did not', async () => {
-    const reference = await completeJourney(new FormClient(app), '/refer', publicReferral);
-    const [row] = await database.db.select().from(referrals).where(eq(referrals.reference, reference));
+    const reference = await completeJourney(new FormClient(t.app), '/refer', publicReferral);
+    const [row] = await t.database.db.select().from(referrals).where(eq(referrals.reference, reference));
     const summary = referralSummary(await journey(), row!);
     expect(summary.reference).toBe(reference);
     expect(summary.source).toBe('Online form');
@@ -53,9 +40,9 @@ describe.each(engines)('referral summary for the team on %s', (engine) => {
   });
 
   it('renders a PDF, and nothing for an unknown reference', async () => {
-    const reference = await completeJourney(new FormClient(app), '/refer', anonymousReferral);
-    const pdf = await referralSummaryPdf(database.db, await journey(), site, reference);
+    const reference = await completeJourney(new FormClient(t.app), '/refer', anonymousReferral);
+    const pdf = await referralSummaryPdf(t.database.db, await journey(), site, reference);
     expect(pdf!.subarray(0, 5).toString()).toBe('%PDF-');
-    expect(await referralSummaryPdf(database.db, await journey(), site, 'ABCDEFGH')).toBeUndefined();
+    expect(await referralSummaryPdf(t.database.db, await journey(), site, 'ABCDEFGH')).toBeUndefined();
   });
 });

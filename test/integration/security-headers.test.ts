@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { engines, openTestDatabase } from '../helpers/engines.js';
-import { testApp } from '../helpers/app.js';
-import type { Database } from '../../src/db/client.js';
+import { describe, expect, it } from 'vitest';
+import { engines } from '../helpers/engines.js';
+import { useTestApp } from '../helpers/app.js';
 
 describe.each(engines.slice(0, 1))('security headers on %s', (engine) => {
-  let database: Database;
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-    ({ app } = await testApp(database));
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
-  });
+  const t = useTestApp(engine, { reset: false });
 
   it.each(['/', '/what-is-prevent', '/refer', '/refer/immediate-danger', '/no-such-page', '/assets/build/app.css'])(
     '%s carries a strict policy',
     async (url) => {
-      const res = await app.inject({ url });
+      const res = await t.app.inject({ url });
       const csp = String(res.headers['content-security-policy']);
       expect(csp).toContain("default-src 'self'");
       expect(csp).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/=]+'/);
@@ -35,7 +24,7 @@ describe.each(engines.slice(0, 1))('security headers on %s', (engine) => {
 
   it('pages that may show answers are never stored', async () => {
     for (const url of ['/refer', '/advice', '/refer/immediate-danger', '/refer/check-answers']) {
-      expect((await app.inject({ url })).headers['cache-control'], url).toBe('no-store');
+      expect((await t.app.inject({ url })).headers['cache-control'], url).toBe('no-store');
     }
   });
 });
