@@ -144,51 +144,20 @@ interface Violation {
   nodes: { target: string; summary: string | undefined }[];
 }
 
-/**
- * The one rule result we accept, by decision rather than oversight: govuk-frontend puts `aria-expanded` on a radio that
- * reveals a conditional question. ARIA 1.2 does not allow the attribute on radios, but the GOV.UK Design System keeps it
- * on purpose because screen readers announce it (govuk-frontend issues #979 and #1280). Only that attribute, on that
- * element, is excused; anything else on the same element still fails.
- */
-const KNOWN_EXCEPTION = {
-  rule: 'aria-allowed-attr',
-  selector: '.govuk-radios__input[aria-controls]',
-  attr: 'aria-expanded=',
-};
-
 async function runAxe(target: Page): Promise<Violation[]> {
   if (!(await target.evaluate(() => 'axe' in window))) await target.evaluate(axeSource);
   return target.evaluate(
-    async ({ tags, known }) => {
+    async ({ tags }) => {
       const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
       const results = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-      const excused = (ruleId: string, node: import('axe-core').NodeResult) => {
-        if (ruleId !== known.rule || node.target.length !== 1) return false;
-        const el = document.querySelector(String(node.target[0]));
-        // A failed check's data lists the attributes it refused: { values: ['aria-expanded="false"'] }.
-        const failed = [...node.any, ...node.all, ...node.none].flatMap((c) => {
-          const data = c.data as { values?: unknown } | null;
-          return Array.isArray(data?.values) ? data.values : [null];
-        });
-        return (
-          el !== null &&
-          el.matches(known.selector) &&
-          failed.length > 0 &&
-          failed.every((d) => typeof d === 'string' && d.startsWith(known.attr))
-        );
-      };
-      return results.violations
-        .map((v) => ({
-          id: v.id,
-          impact: v.impact,
-          help: v.help,
-          nodes: v.nodes
-            .filter((n) => !excused(v.id, n))
-            .map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
-        }))
-        .filter((v) => v.nodes.length > 0);
+      return results.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
+      }));
     },
-    { tags: AXE_TAGS, known: KNOWN_EXCEPTION },
+    { tags: AXE_TAGS },
   );
 }
 
