@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { eq, sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import { engines, openTestDatabase, resetDatabase } from '../helpers/engines.js';
-import { testApp } from '../helpers/app.js';
+import { engines } from '../helpers/engines.js';
+import { useTestApp } from '../helpers/app.js';
 import { FormClient, type Response } from '../helpers/client.js';
 import {
   adviceRequest,
@@ -12,7 +11,6 @@ import {
   publicReferral,
   type Answers,
 } from '../helpers/journeys.js';
-import type { Database } from '../../src/db/client.js';
 import { adviceRequests, referrals } from '../../src/db/schema.js';
 import { loadSite } from '../../src/config.js';
 import { activeFields, allFields, cleanText, type Field } from '../../src/forms/fields.js';
@@ -187,23 +185,10 @@ async function reach(client: FormClient, basePath: string, fixture: Answers, slu
 // ---------------------------------------------------------------------------------------------------------------
 
 describe.each(engines)('hostile input on %s', (engine) => {
-  let database: Database;
-  let app: FastifyInstance;
-
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-    ({ app } = await testApp(database));
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
-  });
-  beforeEach(async () => {
-    await resetDatabase(database);
-  });
+  const t = useTestApp(engine);
 
   const count = async (table: typeof referrals | typeof adviceRequests) => {
-    const [row] = await database.db.select({ n: sql<number>`count(*)::int` }).from(table);
+    const [row] = await t.database.db.select({ n: sql<number>`count(*)::int` }).from(table);
     return row!.n;
   };
 
@@ -310,7 +295,7 @@ describe.each(engines)('hostile input on %s', (engine) => {
       const fixture = fixtureFor(basePath, slug);
       const legit = fixture[slug]!;
       const url = `${basePath}/${slug}`;
-      const client = new FormClient(app);
+      const client = new FormClient(t.app);
       await reach(client, basePath, fixture, slug);
       const token = client.csrfToken();
       const before = { referrals: await count(referrals), advice: await count(adviceRequests) };
@@ -383,7 +368,7 @@ describe.each(engines)('hostile input on %s', (engine) => {
       const fixture = basePath === '/refer' ? publicReferral : adviceRequest;
       const journey = JOURNEYS[basePath];
       const table = basePath === '/refer' ? referrals : adviceRequests;
-      const client = new FormClient(app);
+      const client = new FormClient(t.app);
       await client.get(basePath);
       const token = client.csrfToken();
       const hostileFields = (attack: string): FormBody => ({
@@ -473,7 +458,7 @@ describe.each(engines)('hostile input on %s', (engine) => {
       concern: { concernText: concern, concernSince: DROP },
       'your-details': { referrerName: `<b>Alex</b>\u0000`, referrerRelationship: SCRIPT },
     };
-    const client = new FormClient(app);
+    const client = new FormClient(t.app);
     await client.get('/refer');
     let page = await client.follow(await client.post('/refer/start'));
     while (page.url !== '/refer/check-answers') {
@@ -503,7 +488,7 @@ describe.each(engines)('hostile input on %s', (engine) => {
     expectClearPage(confirmation);
     const reference = /class="app-reference">([A-Z0-9]{8})</.exec(confirmation.body)![1]!;
 
-    const [row] = await database.db.select().from(referrals).where(eq(referrals.reference, reference));
+    const [row] = await t.database.db.select().from(referrals).where(eq(referrals.reference, reference));
     expect(row).toMatchObject({
       personFullName: IMG,
       personOtherNames: OR,
@@ -518,17 +503,17 @@ describe.each(engines)('hostile input on %s', (engine) => {
   });
 
   it('the advice journey stores hostile text exactly too', async () => {
-    const reference = await completeJourney(new FormClient(app), '/advice', {
+    const reference = await completeJourney(new FormClient(t.app), '/advice', {
       ...adviceRequest,
       question: { adviceQuestion: `${SCRIPT}\r\n${NULS}${OR}` },
       'about-you': { askerName: IMG, askerType: 'professional', askerOrganisation: DROP },
     });
-    const [row] = await database.db.select().from(adviceRequests).where(eq(adviceRequests.reference, reference));
+    const [row] = await t.database.db.select().from(adviceRequests).where(eq(adviceRequests.reference, reference));
     expect(row).toMatchObject({ question: `${SCRIPT}\nx${OR}`, askerName: IMG, askerOrganisation: DROP });
   });
 
   it('property: random form bodies posted to question pages never cause a 5xx', async () => {
-    const client = new FormClient(app);
+    const client = new FormClient(t.app);
     await reach(client, '/refer', publicReferral, 'person-dob');
     const token = client.csrfToken();
     const names = ['personDobKnown', 'personDob-day', 'personDob-month', 'personDob-year', 'personAgeApprox', '_csrf'];
