@@ -1,23 +1,21 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { engines, resetDatabase } from '../helpers/engines.js';
+import { engines } from '../helpers/engines.js';
 import {
   answer,
   axeCheck,
-  closePages,
   expectErrors,
   expectPageStructure,
   fastForward,
   isJsEnabled,
-  launchBrowser,
   newPage,
-  serve,
+  type PageAnswers,
+  type Server,
   slugOf,
   submit,
   text,
-  type PageAnswers,
-  type Server,
+  useBrowser,
 } from '../helpers/browser.js';
 import { publicReferral } from '../helpers/journeys.js';
 import { drafts } from '../../src/db/schema.js';
@@ -128,19 +126,14 @@ describe(`errors and page furniture in a browser on ${engine}`, () => {
   let browser: Browser;
   let server: Server;
 
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), serve(engine)]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    await resetDatabase(server.database);
-  });
-  afterEach(async () => {
-    await closePages(browser);
-  });
+  useBrowser(
+    engine,
+    (b: Browser, s: Server) => {
+      browser = b;
+      server = s;
+    },
+    { reset: true },
+  );
 
   const countDrafts = async () => {
     const [{ n }] = (await server.database.db.select({ n: sql<number>`count(*)::int` }).from(drafts)) as [

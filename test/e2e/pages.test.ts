@@ -1,19 +1,10 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { rootDir } from '../../src/config.js';
 import { engines } from '../helpers/engines.js';
-import {
-  axeCheck,
-  closePages,
-  expectPageStructure,
-  launchBrowser,
-  newPage,
-  serve,
-  text,
-  type Server,
-} from '../helpers/browser.js';
+import { axeCheck, expectPageStructure, newPage, type Server, text, useBrowser } from '../helpers/browser.js';
 
 /** Every information page, from the folder its text lives in. */
 const slugs = readdirSync(path.join(rootDir, 'content', 'pages'))
@@ -30,15 +21,9 @@ describe(`public pages in a browser on ${engine}`, () => {
   let browser: Browser;
   let server: Server;
 
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), serve(engine)]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(async () => {
-    await closePages(browser);
+  useBrowser(engine, (b: Browser, s: Server) => {
+    browser = b;
+    server = s;
   });
 
   it('finds the content pages', () => {

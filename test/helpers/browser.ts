@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { rootDir, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import { testApp } from './app.js';
-import { openTestDatabase, type Engine } from './engines.js';
+import { openTestDatabase, resetDatabase, type Engine } from './engines.js';
 
 /**
  * Page objects for the browser tests: a real Chromium (Debian's package, driven by playwright-core) against the app
@@ -439,4 +439,27 @@ export async function fastForward(
   }
   expect(new URL(res.url()).pathname, 'fast forward').toBe(`${basePath}/${until}`);
   expect((await page.goto(`${basePath}/${until}`))?.status()).toBe(200);
+}
+
+/**
+ * For a describe block: a browser and the app on the engine before its tests, both closed after; each test's pages
+ * closed after it, and (with `reset`) the case tables emptied before it. `bind` receives the two once they are up.
+ */
+export function useBrowser(
+  engine: Engine,
+  bind: (browser: Browser, server: Server) => void,
+  opts: { reset?: boolean } = {},
+): void {
+  let browser: Browser | undefined;
+  let server: Server | undefined;
+  beforeAll(async () => {
+    [browser, server] = await Promise.all([launchBrowser(), serve(engine)]);
+    bind(browser, server);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  if (opts.reset) beforeEach(() => resetDatabase(server!.database));
+  afterEach(() => closePages(browser!));
 }

@@ -93,3 +93,34 @@ export async function completeJourney(
   if (!m) throw new Error('no reference on the confirmation page');
   return m[1]!;
 }
+
+/** The pages each person passes through, in order, before check your answers. */
+export const publicPath = [
+  'immediate-danger',
+  'about-you',
+  'person-name',
+  'person-dob',
+  'person-gender',
+  'person-address',
+  'person-occupation',
+  'person-contact',
+  'concern',
+  'online',
+  'violence',
+  'vulnerabilities',
+  'agencies',
+  'person-aware',
+  'concern-type',
+  'anonymous',
+  'your-details',
+  'contact-details',
+];
+export const professionalPath = [
+  ...publicPath.slice(0, 2),
+  'safeguarding-lead',
+  ...publicPath.slice(2, 15),
+  'your-work',
+  'contact-details',
+];
+export const anonymousPath = publicPath.slice(0, 16);
+export const advicePath = ['immediate-danger', 'question', 'about-person', 'about-you', 'contact-details'];
