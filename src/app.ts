@@ -24,6 +24,7 @@ import { journeyRoutes } from './routes/journeys.js';
 import { publicRoutes } from './routes/public.js';
 import { frameworkErrorPage, registerErrorHandlers } from './routes/errors.js';
 import { healthRoutes } from './routes/health.js';
+import { registerStaffRoutes } from './routes/staff/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -152,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     site: config.site,
     choices: { concernTypes: ctx.concernTypes.map((c) => c.label), sectors: ctx.sectors.map((s) => s.label) },
   });
+  await registerStaffRoutes(app, { db: database.db, render, config, secureCookies: isProd });
   healthRoutes(app, database);
   registerErrorHandlers(app, render);
   return app;

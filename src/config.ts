@@ -75,6 +75,27 @@ const envSchema = z.object({
     .default('true')
     .transform((v) => v === 'true'),
   RATE_LIMIT_PUBLIC_POST: z.coerce.number().int().min(1).default(120),
+  DATABASE_APP_ROLE: z
+    .string()
+    .regex(/^([a-z_][a-z0-9_]{0,62})?$/, 'DATABASE_APP_ROLE must be a PostgreSQL role name, or empty for none')
+    .default('prevent_app'),
+  STAFF_IDLE_MINUTES: z.coerce.number().int().min(5).max(120).default(30),
+  STAFF_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24).default(12),
+  RATE_LIMIT_SIGN_IN: z.coerce.number().int().min(1).default(20),
+  SIGN_IN_LOCKOUT_FAILURES: z.coerce.number().int().min(3).max(20).default(5),
+  SIGN_IN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  PASSWORD_RESET_HOURS: z.coerce.number().int().min(1).max(72).default(24),
+  OIDC_ISSUER_URL: z
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  OIDC_GROUP_MAP: z.string().optional(),
+  OIDC_ALLOW_HTTP: boolFromEnv,
+  OIDC_DISPLAY_NAME: z.string().min(1).default('your organisation account'),
+  AUDIT_SEAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
 });
 
 export interface Config {
@@ -93,7 +114,72 @@ export interface Config {
   trustProxy: boolean;
   runWorker: boolean;
   rateLimitPublicPost: number;
+  /** PostgreSQL role the application's pooled connections work as ('' for the login role itself). */
+  databaseAppRole: string;
+  staff: {
+    idleMinutes: number;
+    absoluteHours: number;
+    rateLimitSignIn: number;
+    lockoutFailures: number;
+    lockoutMinutes: number;
+    passwordResetHours: number;
+  };
+  /** Staff single sign-on; undefined when no identity provider is configured. */
+  oidc: OidcConfig | undefined;
+  auditSealSeconds: number;
   site: Site;
+}
+
+export const oidcGroupMapSchema = z.record(
+  z.string().min(1),
+  z.object({ organisation: z.string().min(1), roles: z.array(z.string().min(1)).min(1) }),
+);
+
+export interface OidcConfig {
+  issuerUrl: string;
+  clientId: string;
+  clientSecret: string;
+  groupsClaim: string;
+  /** Identity-provider group → organisation code and roles. */
+  groupMap: z.infer<typeof oidcGroupMapSchema>;
+  /** Allow an http:// issuer (tests and local development only; refused in production). */
+  allowHttp: boolean;
+  displayName: string;
+}
+
+function loadOidc(e: z.infer<typeof envSchema>): OidcConfig | undefined {
+  if (!e.OIDC_ISSUER_URL) return undefined;
+  if (!e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET) {
+    throw new ConfigError('OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set with OIDC_ISSUER_URL.');
+  }
+  if (e.OIDC_ALLOW_HTTP && e.NODE_ENV === 'production') {
+    throw new ConfigError('OIDC_ALLOW_HTTP must not be set in production.');
+  }
+  let groupMap: OidcConfig['groupMap'] = {};
+  if (e.OIDC_GROUP_MAP) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(
+        e.OIDC_GROUP_MAP.trim().startsWith('{')
+          ? e.OIDC_GROUP_MAP
+          : readFileSync(path.resolve(e.OIDC_GROUP_MAP), 'utf8'),
+      );
+    } catch (err) {
+      throw new ConfigError(`OIDC_GROUP_MAP is not readable JSON: ${(err as Error).message}`);
+    }
+    const parsed = oidcGroupMapSchema.safeParse(raw);
+    if (!parsed.success) throw new ConfigError(`OIDC_GROUP_MAP is invalid:\n${z.prettifyError(parsed.error)}`);
+    groupMap = parsed.data;
+  }
+  return {
+    issuerUrl: e.OIDC_ISSUER_URL,
+    clientId: e.OIDC_CLIENT_ID,
+    clientSecret: e.OIDC_CLIENT_SECRET,
+    groupsClaim: e.OIDC_GROUPS_CLAIM,
+    groupMap,
+    allowHttp: e.OIDC_ALLOW_HTTP,
+    displayName: e.OIDC_DISPLAY_NAME,
+  };
 }
 
 export class ConfigError extends Error {
@@ -141,6 +227,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: e.TRUST_PROXY,
     runWorker: e.RUN_WORKER,
     rateLimitPublicPost: e.RATE_LIMIT_PUBLIC_POST,
+    databaseAppRole: e.DATABASE_APP_ROLE,
+    staff: {
+      idleMinutes: e.STAFF_IDLE_MINUTES,
+      absoluteHours: e.STAFF_ABSOLUTE_HOURS,
+      rateLimitSignIn: e.RATE_LIMIT_SIGN_IN,
+      lockoutFailures: e.SIGN_IN_LOCKOUT_FAILURES,
+      lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES,
+      passwordResetHours: e.PASSWORD_RESET_HOURS,
+    },
+    oidc: loadOidc(e),
+    auditSealSeconds: e.AUDIT_SEAL_SECONDS,
     site,
     ...overrides,
   };

@@ -22,7 +22,12 @@ async function main(): Promise<void> {
   const pgliteDir = path.join(config.dataDir, 'pglite');
   let database;
   try {
-    database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir, poolSize: config.databasePoolSize });
+    database = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      pgliteDir,
+      poolSize: config.databasePoolSize,
+      appRole: config.databaseAppRole || undefined,
+    });
   } catch (err) {
     if (err instanceof DatabaseLockedError) {
       log.fatal(err.message);

@@ -36,11 +36,16 @@ export interface OpenOptions {
   pgliteSnapshot?: Blob;
   poolSize?: number;
   migrate?: boolean;
+  /**
+   * PostgreSQL only: the role every pooled connection works as (`-c role=…` at connect). The migrations create
+   * `prevent_app`, which may not change or remove access-log rows; migrations themselves run as the login role.
+   */
+  appRole?: string | undefined;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const database = opts.databaseUrl
-    ? await openPostgres(opts.databaseUrl, opts.poolSize ?? 10)
+    ? await openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.appRole)
     : await openPglite(opts.pgliteDir ?? 'memory://', opts.pgliteSnapshot);
   if (opts.migrate !== false) await runMigrations(database);
   return database;
@@ -87,8 +92,14 @@ async function openPglite(dir: string, snapshot?: Blob): Promise<Database> {
   } as Database;
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'prevent-service' });
+async function openPostgres(url: string, poolSize: number, appRole: string | undefined): Promise<Database> {
+  if (appRole !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(appRole)) throw new Error('invalid database role name');
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    application_name: 'prevent-service',
+    ...(appRole ? { options: `-c role=${appRole}` } : {}),
+  });
   pool.on('error', () => {
     /* an idle client died (server restart): the pool replaces it; the next query reports any real problem */
   });
@@ -97,6 +108,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     kind: 'postgres',
     db,
     boss: { connectionString: url },
+    ...{ _url: url },
     exec: async (sqlText) => {
       await pool.query(sqlText);
     },
@@ -107,19 +119,21 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
 
 /** Applies the SQL migrations in `migrations/` (the same files for both engines). Safe when several processes start at once. */
 export async function runMigrations(database: Database): Promise<void> {
-  const internal = database as Database & { _pglite?: PGlite; _pool?: pg.Pool };
+  const internal = database as Database & { _pglite?: PGlite; _url?: string };
   if (internal._pglite) {
     const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
     const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
     await migratePglite(drizzlePglite(internal._pglite), { migrationsFolder });
     return;
   }
-  const client = await internal._pool!.connect();
+  // Its own connection as the login role (the pool may work as the restricted application role).
+  const client = new pg.Client({ connectionString: internal._url!, application_name: 'prevent-service-migrate' });
+  await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     await migratePg(drizzlePg(client), { migrationsFolder });
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
-    client.release();
+    await client.end();
   }
 }

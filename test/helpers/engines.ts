@@ -39,21 +39,56 @@ export async function postgresUrlForWorker(suffix = ''): Promise<string> {
 }
 
 export async function openTestDatabase(engine: Engine): Promise<Database> {
-  if (engine === 'postgres') return openDatabase({ databaseUrl: await postgresUrlForWorker(), poolSize: 10 });
+  // On PostgreSQL the app works as the restricted role, as in production (it may not change or remove log rows).
+  if (engine === 'postgres')
+    return openDatabase({ databaseUrl: await postgresUrlForWorker(), poolSize: 10, appRole: 'prevent_app' });
   const snapshot = new Blob([readFileSync(SNAPSHOT_FILE)]);
   return openDatabase({ pgliteDir: 'memory://', pgliteSnapshot: snapshot });
 }
 
-const TABLES = ['outbox', 'referrals', 'advice_requests', 'drafts', 'case_references'];
+const TABLES = [
+  'outbox',
+  'case_shares',
+  'access_reasons',
+  'referrals',
+  'advice_requests',
+  'drafts',
+  'case_references',
+  'staff_sessions',
+  'recovery_codes',
+  'password_resets',
+  'sign_in_throttle',
+  'staff_roles',
+];
+/** Tables whose triggers refuse TRUNCATE (lifted for tests only). */
+const GUARDED = [
+  ['access_log', 'access_log_no_truncate'],
+  ['access_log_seal', 'access_log_seal_no_truncate'],
+  ['staff_users', 'staff_users_no_truncate'],
+] as const;
+export const SEEDED_ORGANISATIONS = [
+  'cumbria-police-prevent',
+  'cumberland',
+  'westmorland-furness',
+  'probation-cumbria',
+  'nhs-north-cumbria',
+];
 
-/** Empties every table that holds case data (reference data stays). The log's truncate guard is lifted for tests only. */
+/**
+ * Empties every table that holds case or staff data (reference data and the seeded organisations stay). Runs as the
+ * tables' owner: the application's role may not truncate anything.
+ */
 export async function resetDatabase(database: Database): Promise<void> {
+  const asOwner = database.kind === 'postgres';
   await database.exec(`
-    ALTER TABLE access_log DISABLE TRIGGER access_log_no_truncate;
-    TRUNCATE access_log, ${TABLES.join(', ')} RESTART IDENTITY CASCADE;
-    ALTER TABLE access_log ENABLE TRIGGER access_log_no_truncate;
+    ${asOwner ? 'SET ROLE NONE;' : ''}
+    ${GUARDED.map(([t, g]) => `ALTER TABLE ${t} DISABLE TRIGGER ${g};`).join('\n')}
+    TRUNCATE ${GUARDED.map(([t]) => t).join(', ')}, ${TABLES.join(', ')} RESTART IDENTITY CASCADE;
+    ${GUARDED.map(([t, g]) => `ALTER TABLE ${t} ENABLE TRIGGER ${g};`).join('\n')}
+    DELETE FROM organisations WHERE code NOT IN (${SEEDED_ORGANISATIONS.map((c) => `'${c}'`).join(', ')});
     DO $$ BEGIN
       IF to_regclass('pgboss.job') IS NOT NULL THEN EXECUTE 'DELETE FROM pgboss.job'; END IF;
     END $$;
+    ${asOwner ? 'RESET ROLE;' : ''}
   `);
 }

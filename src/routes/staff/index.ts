@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import { installStaffArea, type StaffDeps } from './registry.js';
+import { homeRoutes } from './home.js';
+import { signInRoutes } from './sign-in.js';
+import { ssoRoutes } from './sso.js';
+import { accountRoutes } from './account.js';
+import { adminRoutes } from './admin.js';
+import { casesRoutes } from './cases.js';
+import { auditRoutes } from './audit.js';
+
+/** The back office under /staff: every route goes through `staffRoute`, which checks its policy first. */
+export async function registerStaffRoutes(app: FastifyInstance, deps: StaffDeps): Promise<void> {
+  installStaffArea(app, deps);
+  homeRoutes(app, deps);
+  signInRoutes(app, deps);
+  await ssoRoutes(app, deps);
+  accountRoutes(app, deps);
+  adminRoutes(app, deps);
+  casesRoutes(app, deps);
+  auditRoutes(app, deps);
+}

@@ -1,0 +1,303 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/client.js';
+import { appendAccessLog } from '../../db/repositories/access-log.js';
+import { findAccessReason } from '../../db/repositories/access-reasons.js';
+import { loadSession, touchSession, type LoadedSession } from '../../db/repositories/staff-sessions.js';
+import type { SessionStage } from '../../db/schema.js';
+import {
+  decide,
+  isPolicyName,
+  type CaseScope,
+  type Decision,
+  type PolicyName,
+  type Principal,
+} from '../../policies/index.js';
+import { staffNavigation } from '../../view-models/staff-nav.js';
+import type { Render } from '../../views/render.js';
+
+export const STAFF_COOKIE = 'prevent_staff';
+export const STAFF_PREFIX = '/staff';
+/** The session's last-seen time is written at most this often (the idle limit is counted in minutes). */
+const TOUCH_EVERY_MS = 60_000;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The staff session named by the cookie, if it is live (any stage). */
+    staffSession?: LoadedSession | null;
+    /** Per-request CSP nonce on staff pages. */
+    cspNonce?: string;
+  }
+  interface FastifyContextConfig {
+    /** Every staff route names the policy that guards it (checked when the route is added). */
+    policy?: PolicyName;
+  }
+}
+
+export interface StaffDeps {
+  db: Db;
+  render: Render;
+  config: Config;
+  secureCookies: boolean;
+}
+
+export interface StaffContext {
+  /** The signed-in person (undefined only on routes with `session: 'none'`). */
+  principal: Principal | undefined;
+  session: LoadedSession | null | undefined;
+  /** The case the route is about, when it has one. */
+  scope: CaseScope | undefined;
+  decision: Decision;
+  /** The reason the person gave to open a case they are not assigned to (also written to the access log). */
+  reason: string | null;
+  /** Renders a staff page with the layout's context (person, navigation, CSRF token, nonce, session limits). */
+  render(reply: FastifyReply, template: string, context: Record<string, unknown>): FastifyReply;
+}
+
+export interface StaffRouteDef {
+  method: 'GET' | 'POST';
+  url: string;
+  policy: PolicyName;
+  /**
+   * The session the route needs: `signed_in` (default), a half-finished sign-in (`second_factor`, `totp_setup`), or
+   * `none` (sign-in pages: open to anyone).
+   */
+  session?: SessionStage | 'none';
+  /** Loads the case the route is about from the request; null answers 404. */
+  scope?: (req: FastifyRequest) => Promise<CaseScope | null>;
+  /**
+   * Writes a "consultation" entry to the access log before the handler runs (default for GET routes with a scope). POST
+   * handlers write their own entries (alteration, disclosure…) in the transaction that makes the change.
+   */
+  logView?: boolean;
+  /** The page that asks for a reason: reachable when the decision is "reason" without one given yet. */
+  asksReason?: boolean;
+  rateLimit?: { max: number; timeWindow: string };
+  handler(req: FastifyRequest, reply: FastifyReply, ctx: StaffContext): unknown;
+}
+
+/** Where to send someone who must give a reason before opening a case. */
+export function reasonUrl(scope: CaseScope): string {
+  return `${STAFF_PREFIX}/${scope.recordType === 'referral' ? 'referrals' : 'advice'}/${scope.reference}/reason`;
+}
+
+/**
+ * Installs the staff area's hooks: the session cookie is read on every /staff request, pages get a nonce-based CSP and
+ * no-store, and any route under /staff that does not name a policy stops the app from starting.
+ */
+export function installStaffArea(app: FastifyInstance, deps: StaffDeps): void {
+  const { db, config } = deps;
+  app.addHook('onRoute', (route: RouteOptions) => {
+    if (!route.url.startsWith(STAFF_PREFIX)) return;
+    const policy = (route.config as { policy?: unknown } | undefined)?.policy;
+    if (!isPolicyName(policy)) {
+      throw new Error(`staff route ${route.method} ${route.url} has no policy: add it through staffRoute()`);
+    }
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith(STAFF_PREFIX)) return;
+    const nonce = randomBytes(16).toString('base64');
+    req.cspNonce = nonce;
+    reply.header('content-security-policy', staffCsp(nonce, config.env === 'production'));
+    reply.header('cache-control', 'no-store');
+    reply.header('x-robots-tag', 'noindex, nofollow');
+    const raw = req.cookies[STAFF_COOKIE];
+    if (!raw) return;
+    const unsigned = req.unsignCookie(raw);
+    const session =
+      unsigned.valid && unsigned.value ? await loadSession(db, unsigned.value, config.staff.idleMinutes) : null;
+    req.staffSession = session;
+    if (!session) {
+      clearStaffCookie(reply, deps.secureCookies);
+      return;
+    }
+    if (Date.now() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS && !isPassiveRequest(req)) {
+      await touchSession(db, session.idHash);
+      session.lastSeenAt = new Date();
+    }
+  });
+}
+
+/** Requests that must not count as activity (none yet: every staff page view is activity). */
+function isPassiveRequest(_req: FastifyRequest): boolean {
+  return false;
+}
+
+export function staffCsp(nonce: string, upgrade: boolean): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+    ...(upgrade ? ['upgrade-insecure-requests'] : []),
+  ].join('; ');
+}
+
+export function setStaffCookie(reply: FastifyReply, rawId: string, secure: boolean, maxAgeSeconds: number): void {
+  reply.setCookie(STAFF_COOKIE, rawId, {
+    path: STAFF_PREFIX,
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    signed: true,
+    maxAge: maxAgeSeconds,
+  });
+}
+
+export function clearStaffCookie(reply: FastifyReply, secure: boolean): void {
+  reply.clearCookie(STAFF_COOKIE, { path: STAFF_PREFIX, httpOnly: true, sameSite: 'lax', secure, signed: true });
+}
+
+export function principalOf(session: LoadedSession): Principal {
+  return {
+    userId: session.user.id,
+    email: session.user.email,
+    displayName: session.user.displayName,
+    organisationId: session.user.organisationId,
+    organisationCode: session.user.organisationCode,
+    organisationName: session.user.organisationName,
+    organisationKind: session.user.organisationKind,
+    roles: new Set(session.user.roles),
+    sessionIdHash: session.idHash,
+  };
+}
+
+/** Adds one staff route. The only way to add a route under /staff: it names its policy, which runs before the handler. */
+export function staffRoute(app: FastifyInstance, deps: StaffDeps, def: StaffRouteDef): void {
+  const needs = def.session ?? 'signed_in';
+  const logView = def.logView ?? (def.method === 'GET' && def.scope !== undefined);
+  app.route({
+    method: def.method,
+    url: def.url,
+    config: { policy: def.policy, ...(def.rateLimit ? { rateLimit: def.rateLimit } : {}) },
+    ...(def.method === 'POST' ? { preHandler: app.csrfProtection } : {}),
+    handler: async (req, reply) => {
+      const session = req.staffSession;
+      const staffRender = (r: FastifyReply, template: string, context: Record<string, unknown>) =>
+        deps.render(r, template, {
+          ...layoutContext(req, r, session && session.stage === 'signed_in' ? session : undefined, deps.config),
+          ...context,
+        });
+      if (needs !== 'none') {
+        if (!session) return signInFirst(req, reply);
+        if (session.stage !== needs) {
+          // A half-finished sign-in goes on to its next step; a signed-in person does not need the sign-in steps.
+          return reply.redirect(session.stage === 'signed_in' ? STAFF_PREFIX : stagePath(session.stage), 303);
+        }
+      }
+      const principal = session && session.stage === 'signed_in' ? principalOf(session) : undefined;
+      let scope: CaseScope | undefined;
+      if (def.scope) {
+        const found = await def.scope(req);
+        if (!found) return notFound(reply, staffRender);
+        scope = found;
+      }
+      const decision: Decision =
+        needs === 'none' || !principal
+          ? decide(def.policy, anonymousPrincipal(session), scope)
+          : decide(def.policy, principal, scope);
+      if (decision.outcome === 'deny') {
+        req.log.info({ policy: def.policy, user: principal?.userId, why: decision.why }, 'staff access refused');
+        return forbidden(reply, staffRender);
+      }
+      let reason: string | null = null;
+      if (decision.outcome === 'reason' && scope && principal) {
+        reason = await findAccessReason(db(deps), principal, scope);
+        if (reason === null && !def.asksReason) return reply.redirect(reasonUrl(scope), 303);
+      }
+      if (logView && scope && principal) {
+        await appendAccessLog(db(deps), {
+          action: 'consultation',
+          recordType: scope.recordType,
+          recordId: scope.recordId,
+          reference: scope.reference,
+          actorType: 'staff',
+          actorId: principal.userId,
+          organisation: principal.organisationCode,
+          channel: 'staff-web',
+          justification: reason,
+          detail: { route: def.url, basis: decision.basis },
+        });
+      }
+      return def.handler(req, reply, { principal, session, scope, decision, reason, render: staffRender });
+    },
+  });
+}
+
+const db = (deps: StaffDeps) => deps.db;
+
+function anonymousPrincipal(session: LoadedSession | null | undefined): Principal {
+  return {
+    userId: session?.user.id ?? '',
+    email: '',
+    displayName: '',
+    organisationId: '',
+    organisationCode: '',
+    organisationName: '',
+    organisationKind: 'other',
+    roles: new Set(),
+    sessionIdHash: session?.idHash ?? '',
+  };
+}
+
+function stagePath(stage: SessionStage): string {
+  return stage === 'totp_setup' ? `${STAFF_PREFIX}/sign-in/set-up-authenticator` : `${STAFF_PREFIX}/sign-in/code`;
+}
+
+function signInFirst(req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (req.method !== 'GET') return reply.redirect(`${STAFF_PREFIX}/sign-in?expired=1`, 303);
+  // Only the path is kept (never a query string, which could hold search terms).
+  const path = req.url.split('?')[0]!;
+  const next = path === STAFF_PREFIX || !/^\/staff\/[A-Za-z0-9/_.-]{1,200}$/.test(path) ? '' : path;
+  return reply.redirect(`${STAFF_PREFIX}/sign-in${next ? `?next=${encodeURIComponent(next)}` : ''}`, 303);
+}
+
+type StaffRender = (reply: FastifyReply, template: string, context: Record<string, unknown>) => FastifyReply;
+
+export function forbidden(reply: FastifyReply, render: StaffRender): FastifyReply {
+  return render(reply.code(403), 'staff/error.njk', {
+    pageTitle: 'You do not have permission to see this page',
+    paragraphs: [
+      'Your role does not give you access to this page or this case.',
+      'If you think you need access, ask your supervisor or the administrator.',
+    ],
+  });
+}
+
+export function notFound(reply: FastifyReply, render: StaffRender): FastifyReply {
+  return render(reply.code(404), 'staff/error.njk', {
+    pageTitle: 'Page not found',
+    paragraphs: ['Check the reference or the web address, or go back to your home page.'],
+  });
+}
+
+/** What the staff layout needs on every page. */
+export function layoutContext(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  session: LoadedSession | undefined,
+  config: Config,
+): Record<string, unknown> {
+  const principal = session ? principalOf(session) : undefined;
+  const idleEndsAt = session ? new Date(session.lastSeenAt.getTime() + config.staff.idleMinutes * 60_000) : undefined;
+  return {
+    cspNonce: req.cspNonce,
+    csrfToken: reply.generateCsrf(),
+    principal,
+    staffNav: principal ? staffNavigation(principal, req.url.split('?')[0]!) : [],
+    session: session
+      ? {
+          idleMinutes: config.staff.idleMinutes,
+          idleEndsAt: idleEndsAt!.toISOString(),
+          absoluteEndsAt: session.expiresAt.toISOString(),
+        }
+      : undefined,
+  };
+}

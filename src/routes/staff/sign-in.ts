@@ -1,0 +1,6 @@
+import type { FastifyInstance } from 'fastify';
+import type { StaffDeps } from './registry.js';
+
+export function signInRoutes(_app: FastifyInstance, _deps: StaffDeps): void {
+  // Being written (issue 3).
+}

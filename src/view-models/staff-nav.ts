@@ -1,0 +1,27 @@
+import { homeSections, type Principal } from '../policies/index.js';
+
+export interface StaffNavItem {
+  href: string;
+  text: string;
+  active: boolean;
+}
+
+const SECTION_LINKS: Record<string, { href: string; text: string }> = {
+  intake: { href: '/staff/intake', text: 'New referrals and advice' },
+  audit: { href: '/staff/audit', text: 'Access log' },
+  admin: { href: '/staff/admin/users', text: 'Accounts' },
+};
+
+/** The staff service navigation: home, then one link per section the person's roles open, then their account. */
+export function staffNavigation(principal: Principal, currentPath: string): StaffNavItem[] {
+  const items = [{ href: '/staff', text: 'Home' }];
+  for (const section of homeSections(principal)) {
+    const link = SECTION_LINKS[section];
+    if (link) items.push(link);
+  }
+  items.push({ href: '/staff/account', text: 'Your account' });
+  return items.map((item) => ({
+    ...item,
+    active: item.href === '/staff' ? currentPath === '/staff' : currentPath.startsWith(item.href),
+  }));
+}

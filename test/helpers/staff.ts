@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../../src/db/client.js';
+import { organisations, staffRoles, staffUsers, type OrganisationKind, type Role } from '../../src/db/schema.js';
+import { createSession } from '../../src/db/repositories/staff-sessions.js';
+import { STAFF_COOKIE } from '../../src/routes/staff/registry.js';
+
+/** Factories for staff tests: real rows, nothing mocked. */
+
+export async function organisationId(db: Db, code: string): Promise<string> {
+  const rows = await db.select({ id: organisations.id }).from(organisations).where(eq(organisations.code, code));
+  if (!rows[0]) throw new Error(`no organisation ${code}`);
+  return rows[0].id;
+}
+
+export async function createOrganisation(
+  db: Db,
+  opts: { code?: string; name?: string; kind: OrganisationKind },
+): Promise<{ id: string; code: string }> {
+  const code = opts.code ?? `org-${randomUUID().slice(0, 8)}`;
+  const [row] = await db
+    .insert(organisations)
+    .values({ code, name: opts.name ?? `Organisation ${code}`, kind: opts.kind })
+    .returning({ id: organisations.id, code: organisations.code });
+  return row!;
+}
+
+export interface TestStaff {
+  id: string;
+  email: string;
+  displayName: string;
+  organisationId: string;
+  roles: Role[];
+}
+
+/** A staff member with roles, in an organisation (by code; the Prevent team's by default). */
+export async function createStaff(
+  db: Db,
+  opts: {
+    roles: Role[];
+    organisation?: string;
+    email?: string;
+    displayName?: string;
+    passwordHash?: string | null;
+    totpSecret?: string | null;
+    status?: 'active' | 'disabled';
+  },
+): Promise<TestStaff> {
+  const orgId = await organisationId(db, opts.organisation ?? 'cumbria-police-prevent');
+  const email = (opts.email ?? `staff-${randomUUID().slice(0, 8)}@example.test`).toLowerCase();
+  const displayName = opts.displayName ?? `Staff ${email.split('@')[0]}`;
+  const [user] = await db
+    .insert(staffUsers)
+    .values({
+      email,
+      displayName,
+      organisationId: orgId,
+      passwordHash: opts.passwordHash ?? null,
+      totpSecret: opts.totpSecret ?? null,
+      totpEnabledAt: opts.totpSecret ? new Date() : null,
+      status: opts.status ?? 'active',
+      disabledAt: opts.status === 'disabled' ? new Date() : null,
+    })
+    .returning({ id: staffUsers.id });
+  if (opts.roles.length) await db.insert(staffRoles).values(opts.roles.map((role) => ({ userId: user!.id, role })));
+  return { id: user!.id, email, displayName, organisationId: orgId, roles: opts.roles };
+}
+
+/**
+ * A signed-in session for the person, made directly in the database (the sign-in journeys have their own tests), as a
+ * Cookie header value for `app.inject` or a browser context.
+ */
+export async function staffCookie(app: FastifyInstance, db: Db, staff: { id: string }): Promise<string> {
+  const rawId = await createSession(db, {
+    userId: staff.id,
+    stage: 'signed_in',
+    method: 'password',
+    absoluteHours: 12,
+  });
+  return `${STAFF_COOKIE}=${app.signCookie(rawId)}`;
+}
+
+/** The signed cookie's value alone (for a browser context's addCookies). */
+export async function staffCookieValue(app: FastifyInstance, db: Db, staff: { id: string }): Promise<string> {
+  return (await staffCookie(app, db, staff)).slice(STAFF_COOKIE.length + 1);
+}
