@@ -75,6 +75,15 @@ export const SEEDED_ORGANISATIONS = [
 ];
 
 /**
+ * Runs SQL as the tables' owner (DDL, disabling a trigger, reading pg-boss's tables): on PostgreSQL the app's pool works
+ * as the restricted role. SET is transactional, so a failing statement leaves the connection as it was.
+ */
+export async function ownerExec(database: Database, sqlText: string): Promise<void> {
+  if (database.kind !== 'postgres') return database.exec(sqlText);
+  await database.exec(`SET ROLE NONE; ${sqlText}; RESET ROLE;`);
+}
+
+/**
  * Empties every table that holds case or staff data (reference data and the seeded organisations stay). Runs as the
  * tables' owner: the application's role may not truncate anything.
  */

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { engines, openTestDatabase, resetDatabase } from '../helpers/engines.js';
+import { engines, openTestDatabase, ownerExec, resetDatabase } from '../helpers/engines.js';
 import { testApp, testConfig } from '../helpers/app.js';
 import { FormClient } from '../helpers/client.js';
 import {
@@ -127,9 +127,13 @@ describe.each(engines)('e-mail delivery through the outbox on %s', (engine) => {
 
   /** Jobs of the delivery queue still waiting or running (none left: the worker has nothing more to try). */
   async function openDeliveryJobs(): Promise<number> {
-    const r = (await database.db.execute(
-      sql`select count(*)::int as n from pgboss.job where name = 'outbox-deliver' and state in ('created', 'retry', 'active')`,
-    )) as unknown as { rows: { n: number }[] };
+    // pg-boss's tables belong to the login role, not to the application's restricted role: read them as the owner.
+    const r = (await database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local role none`);
+      return tx.execute(
+        sql`select count(*)::int as n from pgboss.job where name = 'outbox-deliver' and state in ('created', 'retry', 'active')`,
+      );
+    })) as unknown as { rows: { n: number }[] };
     return r.rows[0]!.n;
   }
 
@@ -389,20 +393,20 @@ describe.each(engines)('e-mail delivery through the outbox on %s', (engine) => {
     const client = new FormClient(app!);
     await walkToCheckAnswers(client, '/refer', publicReferral);
     // Refuse at commit, after every insert of the submission (the outbox rows are the last).
-    await database.exec(`
+    await ownerExec(
+      database,
+      `
       CREATE FUNCTION test_refuse_commit() RETURNS trigger LANGUAGE plpgsql AS
         $$ BEGIN RAISE EXCEPTION 'refused by test'; END $$;
       CREATE CONSTRAINT TRIGGER test_refuse_commit AFTER INSERT ON outbox
         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_refuse_commit();
-    `);
+    `,
+    );
     try {
       const res = await client.post('/refer/check-answers');
       expect(res.status).toBe(500);
     } finally {
-      await database.exec(`
-        DROP TRIGGER test_refuse_commit ON outbox;
-        DROP FUNCTION test_refuse_commit();
-      `);
+      await ownerExec(database, 'DROP TRIGGER test_refuse_commit ON outbox; DROP FUNCTION test_refuse_commit()');
     }
     const count = async (table: typeof outbox | typeof referrals | typeof accessLog) =>
       ((await database.db.select({ n: sql<number>`count(*)::int` }).from(table)) as [{ n: number }])[0].n;

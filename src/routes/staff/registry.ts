@@ -29,10 +29,29 @@ declare module 'fastify' {
     /** Per-request CSP nonce on staff pages. */
     cspNonce?: string;
   }
+  interface FastifyInstance {
+    /** Every route under /staff with its policy, in the order added (the access-matrix test walks it). */
+    staffRouteTable: StaffRouteEntry[];
+  }
   interface FastifyContextConfig {
     /** Every staff route names the policy that guards it (checked when the route is added). */
     policy?: PolicyName;
+    staffSession?: SessionStage | 'none';
+    hasScope?: boolean;
+    asksReason?: boolean;
   }
+}
+
+export interface StaffRouteEntry {
+  method: string;
+  url: string;
+  policy: PolicyName;
+  /** The session stage the route needs ('none': open to anyone). */
+  session: SessionStage | 'none';
+  /** Whether the route is about one case (its URL names the case). */
+  hasScope: boolean;
+  /** The page that asks for a reason (reachable on a "reason" decision). */
+  asksReason: boolean;
 }
 
 export interface StaffDeps {
@@ -88,11 +107,24 @@ export function reasonUrl(scope: CaseScope): string {
  */
 export function installStaffArea(app: FastifyInstance, deps: StaffDeps): void {
   const { db, config } = deps;
+  app.decorate('staffRouteTable', []);
   app.addHook('onRoute', (route: RouteOptions) => {
     if (!route.url.startsWith(STAFF_PREFIX)) return;
-    const policy = (route.config as { policy?: unknown } | undefined)?.policy;
-    if (!isPolicyName(policy)) {
-      throw new Error(`staff route ${route.method} ${route.url} has no policy: add it through staffRoute()`);
+    const cfg = route.config as
+      { policy?: unknown; staffSession?: SessionStage | 'none'; hasScope?: boolean; asksReason?: boolean } | undefined;
+    if (!isPolicyName(cfg?.policy)) {
+      throw new Error(`staff route ${String(route.method)} ${route.url} has no policy: add it through staffRoute()`);
+    }
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      app.staffRouteTable.push({
+        method,
+        url: route.url,
+        policy: cfg.policy,
+        session: cfg.staffSession ?? 'signed_in',
+        hasScope: cfg.hasScope ?? false,
+        asksReason: cfg.asksReason ?? false,
+      });
     }
   });
   app.addHook('onRequest', async (req, reply) => {
@@ -176,7 +208,13 @@ export function staffRoute(app: FastifyInstance, deps: StaffDeps, def: StaffRout
   app.route({
     method: def.method,
     url: def.url,
-    config: { policy: def.policy, ...(def.rateLimit ? { rateLimit: def.rateLimit } : {}) },
+    config: {
+      policy: def.policy,
+      staffSession: needs,
+      hasScope: def.scope !== undefined,
+      asksReason: def.asksReason ?? false,
+      ...(def.rateLimit ? { rateLimit: def.rateLimit } : {}),
+    },
     ...(def.method === 'POST' ? { preHandler: app.csrfProtection } : {}),
     handler: async (req, reply) => {
       const session = req.staffSession;
