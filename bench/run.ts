@@ -11,7 +11,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type RawRequest, type Result } from 'autocannon';
 import type { CannedResponse } from './servers/bare.js';
-import { draftCookie, insertDrafts, query, recreateDatabase, Session, walkToCheckAnswers } from './lib/fixtures.js';
+import {
+  draftCookie,
+  insertDrafts,
+  insertReferrals,
+  insertStaffSession,
+  query,
+  recreateDatabase,
+  Session,
+  walkToCheckAnswers,
+} from './lib/fixtures.js';
 import { formatProfile, summariseProfile, type ProfileSummary } from './lib/profile.js';
 import { cpuMsOf, memoryOf, sampleRss, startServer, type ServerProcess } from './lib/servers.js';
 
@@ -28,7 +37,7 @@ const SUBMIT_RATE = num(env.BENCH_SUBMIT_RATE, 500);
 const SUBMIT_WARMUP = Math.min(WARMUP, 5);
 /** The most submissions per second we provision drafts for during a warm-up. */
 const SUBMIT_CEILING = num(env.BENCH_SUBMIT_CEILING, 2500);
-const ONLY = new Set((env.BENCH_ONLY ?? 'a,b,c,d').split(',').map((s) => s.trim()));
+const ONLY = new Set((env.BENCH_ONLY ?? 'a,b,c,d,e').split(',').map((s) => s.trim()));
 const PROFILE = env.BENCH_PROFILE === '1';
 const ADMIN_URL = env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = env.BENCH_DATABASE ?? 'prevent_bench';
@@ -41,6 +50,8 @@ const TARGETS = {
   submissionsPerSecond: 500,
   submissionP99Ms: 50,
   rssMb: 250,
+  staffPagesPerSecond: 500,
+  staffP99Ms: 50,
 };
 
 type ServerName = 'ours' | 'bare' | 'peer';
@@ -120,6 +131,49 @@ async function fire(server: ServerProcess, spec: LoadSpec, limit: { duration: nu
 }
 
 const measurements: Measurement[] = [];
+/** Scenario e: the access-log write's time per request (from the Server-Timing header), sampled during the runs. */
+const auditShares: {
+  page: string;
+  samples: number;
+  auditMeanMs: number;
+  auditP99Ms: number;
+  requestMeanMs: number;
+  share: number;
+}[] = [];
+
+/** Requests the page one at a time while a run goes on, reading the log write's time from Server-Timing. */
+function sampleAuditTiming(url: string, cookie: string) {
+  const audit: number[] = [];
+  const total: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const t0 = performance.now();
+      const res = await fetch(url, { headers: { cookie }, redirect: 'manual' }).catch(() => undefined);
+      if (!res) continue;
+      await res.arrayBuffer();
+      const dur = /audit;dur=([0-9.]+)/.exec(res.headers.get('server-timing') ?? '')?.[1];
+      if (res.status === 200 && dur) {
+        audit.push(Number(dur));
+        total.push(performance.now() - t0);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    const sorted = [...audit].sort((a, b) => a - b);
+    return {
+      samples: audit.length,
+      auditMeanMs: round(mean(audit), 3),
+      auditP99Ms: round(sorted[Math.floor(sorted.length * 0.99)] ?? NaN, 3),
+      requestMeanMs: round(mean(total), 3),
+      share: round(mean(audit) / Math.max(1e-9, mean(total)), 3),
+    };
+  };
+}
 let oursRssMax = 0;
 let databaseUrl = '';
 
@@ -475,6 +529,77 @@ async function main(): Promise<void> {
       verification = { runs: checks, ok: checks.every((c) => c.ok) };
     }
 
+    if (ONLY.has('e')) {
+      // Signed-in staff pages on PostgreSQL, each view writing its s.62 access-log entry.
+      const references = await insertReferrals(databaseUrl, 2000);
+      const staff = await insertStaffSession(databaseUrl, COOKIE_SECRET);
+      const intakeCheck = await fetch(`${ours.url}/staff/intake`, { headers: { cookie: staff }, redirect: 'manual' });
+      const intakeBody = Buffer.from(await intakeCheck.arrayBuffer());
+      const viewCheck = await fetch(`${ours.url}/staff/referrals/${references[0]}`, {
+        headers: { cookie: staff },
+        redirect: 'manual',
+      });
+      const viewBody = Buffer.from(await viewCheck.arrayBuffer());
+      if (intakeCheck.status !== 200 || viewCheck.status !== 200)
+        throw new Error(`staff pages answered ${intakeCheck.status} and ${viewCheck.status}`);
+      await bare.call('routes', {
+        routes: [
+          ...routes,
+          canned('GET', '/staff/intake', { status: 200, contentType: 'text/html; charset=utf-8', body: intakeBody }),
+          canned('GET', '/staff/referral', { status: 200, contentType: 'text/html; charset=utf-8', body: viewBody }),
+        ],
+      });
+      let v = 0;
+      const view: LoadSpec = {
+        method: 'GET',
+        path: `/staff/referrals/${references[0]}`,
+        headers: { cookie: staff },
+        expect: 200,
+        connections: SUBMIT_CONNECTIONS,
+        setupRequest: (req) => ({ ...req, path: `/staff/referrals/${references[v++ % references.length]}` }),
+      };
+      const intake: LoadSpec = {
+        method: 'GET',
+        path: '/staff/intake',
+        headers: { cookie: staff },
+        expect: 200,
+        connections: SUBMIT_CONNECTIONS,
+      };
+      for (const [spec, page] of [
+        [intake, 'intake list'],
+        [view, 'referral view'],
+      ] as const) {
+        const stopSampling = sampleAuditTiming(
+          `${ours.url}${page === 'intake list' ? '/staff/intake' : `/staff/referrals/${references[1]}`}`,
+          staff,
+        );
+        const title = `Staff ${page} (signed in, logged)`;
+        await measure('e', title, ours, spec);
+        await measure(
+          'e',
+          title,
+          ours,
+          { ...spec, connections: CONNECTIONS, overallRate: TARGETS.staffPagesPerSecond },
+          {
+            mode: `fixed ${TARGETS.staffPagesPerSecond}/s, ${CONNECTIONS} conn`,
+          },
+        );
+        const sampled = await stopSampling();
+        auditShares.push({ page, ...sampled });
+        log(`[e] ${page}: access-log write ${JSON.stringify(sampled)}`);
+        await measure('e', title, bare, {
+          ...spec,
+          path: page === 'intake list' ? '/staff/intake' : '/staff/referral',
+          setupRequest: undefined,
+        });
+      }
+      const [{ views }] = (await query<{ views: number }>(
+        databaseUrl,
+        `SELECT count(*)::int AS views FROM access_log WHERE action = 'consultation' AND record_type = 'referral'`,
+      )) as [{ views: number }];
+      log(`[e] consultation entries written during the runs: ${views}`);
+    }
+
     const oursMemory = memoryOf(ours.pid);
     report(host, { version: pgVersion, settings: pgSettings }, verification, oursMemory?.hwmMb);
   } finally {
@@ -550,6 +675,34 @@ function report(
       measured: verification ? (verification.ok ? 'counts match' : 'MISMATCH') : '–',
       result: verdict(verification ? Boolean(verification.ok) : undefined),
     },
+    ...(['intake list', 'referral view'] as const).map((page) => {
+      const title = `Staff ${page} (signed in, logged)`;
+      const closedRun = measurements.find(
+        (m) => m.scenario === 'e' && m.title === title && m.server === 'ours' && !m.mode.startsWith('fixed'),
+      );
+      const fixedRun = measurements.find(
+        (m) => m.scenario === 'e' && m.title === title && m.server === 'ours' && m.mode.startsWith('fixed'),
+      );
+      const share = auditShares.find((a) => a.page === page);
+      return {
+        target: `Staff ${page} ≥ ${TARGETS.staffPagesPerSecond}/s with p99 < ${TARGETS.staffP99Ms} ms (PostgreSQL, log write included)`,
+        measured:
+          closedRun && fixedRun
+            ? `${closedRun.rps}/s closed loop (p99 ${closedRun.latencyMs.p99} ms); at ${fixedRun.rps}/s offered p99 ${fixedRun.latencyMs.p99} ms` +
+              (share
+                ? `; access-log write ${share.auditMeanMs} ms of ${share.requestMeanMs} ms (${round(share.share * 100, 1)}%)`
+                : '')
+            : '–',
+        result: verdict(
+          closedRun && fixedRun
+            ? closedRun.rps >= TARGETS.staffPagesPerSecond &&
+                fixedRun.latencyMs.p99 < TARGETS.staffP99Ms &&
+                fixedRun.rps >= 0.95 * TARGETS.staffPagesPerSecond &&
+                fixedRun.unexpected === 0
+            : undefined,
+        ),
+      };
+    }),
     {
       target: `Our server's RSS < ${TARGETS.rssMb} MB during the run`,
       measured: `max ${round(oursRssMax, 1)} MB sampled (peak ${round(oursHwmMb ?? NaN, 1)} MB)`,
@@ -623,6 +776,7 @@ function report(
     results: rows,
     targets,
     verification,
+    auditShares,
     oursRssMaxMb: round(oursRssMax, 1),
     oursPeakRssMb: oursHwmMb === undefined ? undefined : round(oursHwmMb, 1),
   };

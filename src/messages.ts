@@ -30,6 +30,112 @@ export const messages = {
   preferenceNeedsPhone: 'Enter a telephone number, or choose to be contacted by email',
   draftExpired:
     'Your answers were deleted because you did not use the form for a long time. You will need to start again.',
+  /** The data protection officer's access-log pages (src/routes/staff/audit.ts). */
+  audit: {
+    referenceMissing: 'Enter a case reference',
+    referenceFormat: 'Enter a case reference of 8 letters and numbers, like 7KM3PQ2D',
+    referenceUnknown: 'There is no referral or advice request with this reference: check it and try again',
+    endBeforeStart: 'The end date must be the same as or after the start date',
+  },
+  /** Staff single sign-on (src/routes/staff/sso.ts): the pages shown when it cannot sign someone in. */
+  staffSso: {
+    signInAgain: 'Go back to sign in',
+    pages: {
+      noAccess: {
+        title: 'Your account does not give you access to this service',
+        paragraphs: [
+          'Your organisation account is not in a group that uses this service.',
+          'Ask your administrator if you think you need access.',
+        ],
+      },
+      severalOrganisations: {
+        title: 'You cannot sign in with this account',
+        paragraphs: ['Your account is in groups for more than one organisation. Ask your administrator.'],
+      },
+      disabled: {
+        title: 'Your account has been disabled',
+        paragraphs: [
+          'You can no longer sign in to this service.',
+          'Ask your administrator if you think you still need access.',
+        ],
+      },
+      notMatched: {
+        title: 'Your account could not be set up',
+        paragraphs: [
+          'Your organisation account does not match an account in this service.',
+          'Ask your administrator to check your email address.',
+        ],
+      },
+      cancelled: {
+        title: 'You have not been signed in',
+        paragraphs: ['Signing in was cancelled, or your organisation’s sign-in service did not allow it.'],
+      },
+      notCompleted: {
+        title: 'Signing in could not be finished',
+        paragraphs: [
+          'This can happen if signing in took longer than 10 minutes, or if you used the back button or another tab.',
+          'Start again from the sign-in page.',
+        ],
+      },
+      unavailable: {
+        title: 'Your organisation’s sign-in service is not available',
+        paragraphs: [
+          'We could not reach your organisation’s sign-in service. Try again in a few minutes.',
+          'If it keeps happening, tell your IT service desk.',
+        ],
+      },
+    },
+  },
+  /** The back office's case pages (src/routes/staff/cases.ts). */
+  staffCases: {
+    reasonLabel: 'Why do you need to open this case?',
+    reasonRequired: 'Enter why you need to open this case',
+    reasonTooShort: (min: number) => `Why you need to open this case must be ${min} characters or more`,
+    reasonTooLong: (max: number) =>
+      `Why you need to open this case must be ${max.toLocaleString('en-GB')} characters or fewer`,
+    anonymousReferrer: 'The person who made this referral chose not to give their details. We cannot contact them.',
+  },
+  /** Staff sign-in, passwords, the second factor and account administration. */
+  staffAccounts: {
+    emailMissing: 'Enter your email address',
+    passwordMissing: 'Enter your password',
+    /** The one message for an unknown address, a wrong password, a disabled account and a locked one. */
+    signInFailed: (failures: number, minutes: number) =>
+      `Enter a correct email address and password. After ${failures} wrong attempts you will have to wait ${minutes} minutes.`,
+    lockedOut: (minutes: number) =>
+      `You have been signed out because of too many wrong attempts. Wait ${minutes} minutes, then sign in again.`,
+    codeMissing: 'Enter the 6-digit code from your authenticator app',
+    codeFormat: 'Enter the code as 6 digits, like 123456',
+    codeWrong: 'Enter the code your authenticator app shows now: the code you entered is wrong or has expired',
+    codeUsed: 'That code has already been used. Wait for your app to show a new code, then enter it',
+    recoveryMissing: 'Enter one of your recovery codes',
+    recoveryWrong: 'Enter a recovery code that you have not used before, like abcd-efgh-jkmn',
+    newPasswordMissing: 'Enter a new password',
+    passwordTooShort: (min: number) => `Your password must be ${min} characters or more`,
+    passwordTooLong: (max: number) => `Your password must be ${max} characters or fewer`,
+    passwordCommon: 'Choose a password that is harder to guess: this one is used by many people',
+    passwordIsEmail: 'Your password must not contain your email address',
+    confirmMissing: 'Enter your new password again',
+    confirmMismatch: 'The passwords do not match: enter the same new password twice',
+    currentPasswordMissing: 'Enter your current password',
+    currentPasswordWrong: 'Enter your current password correctly',
+    nameMissing: 'Enter their full name',
+    nameTooLong: 'Their name must be 100 characters or fewer',
+    staffEmailMissing: 'Enter their work email address',
+    emailTaken: 'There is already an account with this email address',
+    organisationMissing: 'Select their organisation',
+    roleUnfit: (role: string, kind: string) =>
+      `The role ${role} cannot be given to someone in a ${kind} organisation: choose another role or organisation`,
+    ownAdministrator: 'You cannot remove your own administrator role: ask another administrator to do it',
+    ownDisable: 'You cannot disable your own account: ask another administrator to do it',
+    orgCodeMissing: 'Enter a short code for the organisation',
+    orgCodeFormat:
+      'The code must be 2 to 63 lower-case letters, numbers and hyphens, starting with a letter or number, like cumbria-police',
+    orgCodeTaken: 'There is already an organisation with this code',
+    orgNameMissing: 'Enter the name of the organisation',
+    orgNameTooLong: 'The name must be 200 characters or fewer',
+    orgKindMissing: 'Select the kind of organisation',
+  },
 } as const;
 
 export function capitalise(text: string): string {

@@ -109,3 +109,62 @@ export async function query<T extends pg.QueryResultRow>(databaseUrl: string, te
     await client.end();
   }
 }
+
+const REFERENCE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+/** `count` realistic-enough referrals received by e-mail over the last 60 days, unassigned; returns their references. */
+export async function insertReferrals(databaseUrl: string, count: number): Promise<string[]> {
+  const references = new Set<string>();
+  while (references.size < count) {
+    let r = '';
+    for (let i = 0; i < 8; i++) r += REFERENCE_ALPHABET[Math.floor(Math.random() * REFERENCE_ALPHABET.length)];
+    references.add(r);
+  }
+  const list = [...references];
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(
+      `WITH refs AS (SELECT unnest($1::text[]) AS reference, generate_subscripts($1::text[], 1) AS n),
+       issued AS (INSERT INTO case_references (reference, kind) SELECT reference, 'referral' FROM refs RETURNING reference)
+       INSERT INTO referrals (reference, source, received_at, person_full_name, person_dob, person_address_known,
+         person_postcode, concern_text, concern_violence, person_aware, referrer_type, referrer_anonymous,
+         referrer_name, referrer_email, answers)
+       SELECT r.reference, 'email', now() - (r.n % 60) * interval '1 day' - (r.n % 1440) * interval '1 minute',
+         'Person ' || r.n, date '2008-01-01' + (r.n % 3000), true, 'CA1 1AA',
+         'Concern text for benchmark referral ' || r.n || repeat(' with some detail', 20), 'no', 'unknown',
+         'public', false, 'Referrer ' || r.n, 'referrer' || r.n || '@example.test', '{"version":1}'::jsonb
+       FROM refs r JOIN issued USING (reference)`,
+      [list],
+    );
+    await client.query('VACUUM ANALYZE referrals');
+    return list;
+  } finally {
+    await client.end();
+  }
+}
+
+/** A Prevent officer with a signed-in session, made directly in the database; returns the `prevent_staff` cookie. */
+export async function insertStaffSession(databaseUrl: string, secret: string): Promise<string> {
+  const { createHash, randomBytes } = await import('node:crypto');
+  const rawId = randomBytes(32).toString('base64url');
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO staff_users (email, display_name, organisation_id)
+       SELECT 'bench.officer@example.test', 'Bench Officer', id FROM organisations WHERE code = 'cumbria-police-prevent'
+       RETURNING id`,
+    );
+    const userId = rows[0]!.id;
+    await client.query(`INSERT INTO staff_roles (user_id, role) VALUES ($1, 'prevent_officer')`, [userId]);
+    await client.query(
+      `INSERT INTO staff_sessions (id_hash, user_id, stage, method, expires_at)
+       VALUES ($1, $2, 'signed_in', 'password', now() + interval '12 hours')`,
+      [createHash('sha256').update(rawId).digest('hex'), userId],
+    );
+    return `prevent_staff=${sign(rawId, secret)}`;
+  } finally {
+    await client.end();
+  }
+}

@@ -163,6 +163,8 @@ export const referrals = pgTable(
     index('referrals_received_at_idx').on(t.receivedAt),
     index('referrals_status_idx').on(t.status),
     index('referrals_assigned_officer_idx').on(t.assignedOfficerId),
+    /** The intake queue (new referrals, oldest first). */
+    index('referrals_intake_idx').on(t.receivedAt, t.reference).where(sql`status = 'new'`),
   ],
 );
 
@@ -198,6 +200,8 @@ export const adviceRequests = pgTable(
     check('advice_asker_type', sql`${t.askerType} in ('public', 'professional')`),
     check('advice_contactable', sql`${t.askerEmail} is not null or ${t.askerPhone} is not null`),
     index('advice_received_at_idx').on(t.receivedAt),
+    /** The intake queue (new advice requests, oldest first). */
+    index('advice_intake_idx').on(t.receivedAt, t.reference).where(sql`status = 'new'`),
   ],
 );
 

@@ -95,10 +95,10 @@ export async function newPage(browser: Browser, baseURL: string, opts: { js?: bo
   const state: PageState = { js, problems: [] };
   pageStates.set(page, state);
   page.on('console', (msg) => {
-    // A form page answered with 400 (its errors) or the 404 page is expected; any other console error is not.
+    // A form page answered with 400 (its errors), the 403 refusal page or the 404 page is expected; other errors are not.
     if (
       msg.type() === 'error' &&
-      !/^Failed to load resource: the server responded with a status of 40[04]/.test(msg.text())
+      !/^Failed to load resource: the server responded with a status of 40[034]/.test(msg.text())
     )
       state.problems.push(`console error on ${page.url()}: ${msg.text()}`);
   });

@@ -1,0 +1,2 @@
+CREATE INDEX "advice_intake_idx" ON "advice_requests" USING btree ("received_at","reference") WHERE status = 'new';--> statement-breakpoint
+CREATE INDEX "referrals_intake_idx" ON "referrals" USING btree ("received_at","reference") WHERE status = 'new';

@@ -1,0 +1,243 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
+import { engines } from '../../helpers/engines.js';
+import { useTestApp } from '../../helpers/app.js';
+import { createStaff, organisationId, staffCookie, type TestStaff } from '../../helpers/staff.js';
+import { insertAdvice, insertReferral } from '../../helpers/cases.js';
+import { caseShares, referrals, type Role } from '../../../src/db/schema.js';
+import { POLICIES, type PolicyName } from '../../../src/policies/index.js';
+import type { StaffRouteEntry } from '../../../src/routes/staff/registry.js';
+import { eq } from 'drizzle-orm';
+
+/**
+ * The access matrix: every staff route × every role × own case / another officer's case / another council's case / a
+ * case not brought to your panel / a case waiting in the intake queue, asserting allow, "give a reason first" or refuse.
+ * The expectations are written out here by hand, independently of src/policies, so a wrong rule fails this test.
+ */
+
+type Outcome = 'allow' | 'reason' | 'deny';
+type Actor =
+  | 'officer'
+  | 'supervisor'
+  | 'coordinator'
+  | 'panel'
+  | 'engagement'
+  | 'analyst'
+  | 'dpo'
+  | 'administrator'
+  | 'no role';
+
+const ACTORS: { actor: Actor; roles: Role[]; organisation: string }[] = [
+  { actor: 'officer', roles: ['prevent_officer'], organisation: 'cumbria-police-prevent' },
+  { actor: 'supervisor', roles: ['prevent_supervisor'], organisation: 'cumbria-police-prevent' },
+  { actor: 'coordinator', roles: ['channel_coordinator'], organisation: 'cumberland' },
+  { actor: 'panel', roles: ['panel_member'], organisation: 'probation-cumbria' },
+  { actor: 'engagement', roles: ['engagement_officer'], organisation: 'cumbria-police-prevent' },
+  { actor: 'analyst', roles: ['analyst'], organisation: 'cumbria-police-prevent' },
+  { actor: 'dpo', roles: ['dpo'], organisation: 'cumbria-police-prevent' },
+  { actor: 'administrator', roles: ['administrator'], organisation: 'cumbria-police-prevent' },
+  { actor: 'no role', roles: [], organisation: 'cumbria-police-prevent' },
+];
+
+/**
+ * The cases. OWN: assigned to the officer, handed over to Cumberland (the coordinator's council) and brought to a panel
+ * Probation (the panel member's agency) sits on. OTHER_OFFICER: assigned to another officer, not shared. OTHER_COUNCIL:
+ * another officer's, handed to Westmorland and Furness and brought to a panel the NHS trust sits on. INTAKE: unassigned.
+ */
+type CaseKey = 'own' | 'otherOfficer' | 'otherCouncil' | 'intake' | 'advice';
+const CASES: CaseKey[] = ['own', 'otherOfficer', 'otherCouncil', 'intake'];
+
+const CASE_VIEW: Record<Actor, Record<CaseKey, Outcome>> = {
+  officer: { own: 'allow', otherOfficer: 'reason', otherCouncil: 'reason', intake: 'allow', advice: 'allow' },
+  supervisor: { own: 'reason', otherOfficer: 'reason', otherCouncil: 'reason', intake: 'allow', advice: 'allow' },
+  coordinator: { own: 'allow', otherOfficer: 'deny', otherCouncil: 'deny', intake: 'deny', advice: 'deny' },
+  panel: { own: 'allow', otherOfficer: 'deny', otherCouncil: 'deny', intake: 'deny', advice: 'deny' },
+  engagement: { own: 'deny', otherOfficer: 'deny', otherCouncil: 'deny', intake: 'deny', advice: 'deny' },
+  analyst: { own: 'deny', otherOfficer: 'deny', otherCouncil: 'deny', intake: 'deny', advice: 'deny' },
+  dpo: { own: 'deny', otherOfficer: 'deny', otherCouncil: 'deny', intake: 'deny', advice: 'deny' },
+  administrator: { own: 'deny', otherOfficer: 'deny', otherCouncil: 'deny', intake: 'deny', advice: 'deny' },
+  'no role': { own: 'deny', otherOfficer: 'deny', otherCouncil: 'deny', intake: 'deny', advice: 'deny' },
+};
+
+const everyone = (o: Outcome) => Object.fromEntries(ACTORS.map((a) => [a.actor, o])) as Record<Actor, Outcome>;
+const only = (...actors: Actor[]) =>
+  Object.fromEntries(ACTORS.map((a) => [a.actor, actors.includes(a.actor) ? 'allow' : 'deny'])) as Record<
+    Actor,
+    Outcome
+  >;
+
+/** Policies that are not about a case: who may use them. Every policy in src/policies must appear here or in CASE_VIEW. */
+const EXPECTED: Record<Exclude<PolicyName, 'case.view'>, Record<Actor, Outcome>> = {
+  'public.signIn': everyone('allow'),
+  'staff.home': everyone('allow'),
+  'account.self': everyone('allow'),
+  'intake.list': only('officer', 'supervisor'),
+  'audit.read': only('dpo'),
+  'audit.export': only('dpo'),
+  'admin.manage': only('administrator'),
+};
+
+interface Fixture {
+  staff: Record<Actor, TestStaff>;
+  otherOfficer: TestStaff;
+  target: TestStaff;
+  references: Record<CaseKey, string>;
+}
+
+describe.each(engines)('the access matrix (%s)', (engine) => {
+  const t = useTestApp(engine);
+
+  async function fixture(): Promise<Fixture> {
+    const db = t.database.db;
+    const staff = {} as Record<Actor, TestStaff>;
+    for (const a of ACTORS) staff[a.actor] = await createStaff(db, { roles: a.roles, organisation: a.organisation });
+    const otherOfficer = await createStaff(db, { roles: ['prevent_officer'] });
+    const target = await createStaff(db, { roles: ['analyst'] });
+    const cumberland = await organisationId(db, 'cumberland');
+    const westmorland = await organisationId(db, 'westmorland-furness');
+    const probation = await organisationId(db, 'probation-cumbria');
+    const nhs = await organisationId(db, 'nhs-north-cumbria');
+    const own = await insertReferral(db, { assignedOfficerId: staff.officer.id });
+    const otherOfficerCase = await insertReferral(db, { assignedOfficerId: otherOfficer.id });
+    const otherCouncil = await insertReferral(db, { assignedOfficerId: otherOfficer.id });
+    const intake = await insertReferral(db, {});
+    const advice = await insertAdvice(db, {});
+    await db.insert(caseShares).values([
+      { referralId: own.id, organisationId: cumberland, purpose: 'council' },
+      { referralId: own.id, organisationId: probation, purpose: 'panel' },
+      { referralId: otherCouncil.id, organisationId: westmorland, purpose: 'council' },
+      { referralId: otherCouncil.id, organisationId: nhs, purpose: 'panel' },
+    ]);
+    const [check] = await db.select().from(referrals).where(eq(referrals.id, own.id));
+    expect(check!.assignedOfficerId).toBe(staff.officer.id);
+    return {
+      staff,
+      otherOfficer,
+      target,
+      references: {
+        own: own.reference,
+        otherOfficer: otherOfficerCase.reference,
+        otherCouncil: otherCouncil.reference,
+        intake: intake.reference,
+        advice: advice.reference,
+      },
+    };
+  }
+
+  /** A fresh signed-in session (a POST such as sign-out must not spoil the next request) and a CSRF token for it. */
+  async function session(staff: TestStaff): Promise<{ cookie: string; csrf: string }> {
+    const cookie = await staffCookie(t.app, t.database.db, staff);
+    const home = await t.app.inject({ method: 'GET', url: '/staff', headers: { cookie } });
+    expect(home.statusCode).toBe(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(home.body)?.[1];
+    expect(csrf).toBeTruthy();
+    const csrfCookies = [home.cookies].flat().filter((c) => c.name === 'prevent_csrf');
+    return { cookie: [cookie, ...csrfCookies.map((c) => `${c.name}=${c.value}`)].join('; '), csrf: csrf! };
+  }
+
+  function urlFor(route: StaffRouteEntry, f: Fixture, key: CaseKey): string {
+    return route.url
+      .replace(':reference', f.references[key])
+      .replace(':id', f.target.id)
+      .replace(':token', 'x'.repeat(43));
+  }
+
+  function outcomeOf(res: LightMyRequestResponse, route: StaffRouteEntry): Outcome | 'signed-out' {
+    if (res.statusCode === 403) return 'deny';
+    const location = String(res.headers.location ?? '');
+    if (res.statusCode === 303 && /\/reason$/.test(location) && !route.asksReason) return 'reason';
+    if (res.statusCode === 303 && location.startsWith('/staff/sign-in')) return 'signed-out';
+    expect(res.statusCode, `${route.method} ${route.url} answered ${res.statusCode}`).toBeLessThan(500);
+    return 'allow';
+  }
+
+  async function call(route: StaffRouteEntry, url: string, who?: { cookie: string; csrf: string }) {
+    return t.app.inject({
+      method: route.method as 'GET' | 'POST',
+      url,
+      headers: {
+        ...(who ? { cookie: who.cookie } : {}),
+        ...(route.method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      ...(route.method === 'POST' ? { payload: `_csrf=${encodeURIComponent(who?.csrf ?? '')}` } : {}),
+    });
+  }
+
+  it('names an expectation for every policy in src/policies', () => {
+    const named = new Set([...Object.keys(EXPECTED), 'case.view']);
+    expect([...named].sort()).toEqual(Object.keys(POLICIES).sort());
+  });
+
+  it('every route under /staff is in the table with a policy', () => {
+    const routes = t.app.staffRouteTable;
+    expect(routes.length).toBeGreaterThan(3);
+    for (const r of routes) expect(Object.keys(POLICIES)).toContain(r.policy);
+    const printed = t.app.printRoutes({ commonPrefix: false });
+    expect(printed).toContain('staff');
+  });
+
+  it('refuses every signed-in route to someone signed out (sent to sign in)', async () => {
+    const f = await fixture();
+    for (const route of t.app.staffRouteTable.filter((r) => r.session === 'signed_in')) {
+      const res = await call(route, urlFor(route, f, 'own'));
+      if (route.method === 'POST') {
+        // Without a session there is no CSRF secret either: refused one way or the other, never served.
+        expect([303, 403], `${route.method} ${route.url}`).toContain(res.statusCode);
+        if (res.statusCode === 303) expect(String(res.headers.location)).toMatch(/^\/staff\/sign-in/);
+      } else {
+        expect(res.statusCode, `${route.method} ${route.url}`).toBe(303);
+        expect(String(res.headers.location)).toMatch(/^\/staff\/sign-in/);
+      }
+    }
+  });
+
+  it('allows, asks a reason or refuses each route for each role and each kind of case, as written above', async () => {
+    const f = await fixture();
+    const failures: string[] = [];
+    let checked = 0;
+    const routes = t.app.staffRouteTable.filter((r) => r.session === 'signed_in');
+    for (const { actor } of ACTORS) {
+      for (const route of routes) {
+        const keys: CaseKey[] = !route.hasScope ? ['own'] : route.url.startsWith('/staff/advice/') ? ['advice'] : CASES;
+        for (const key of keys) {
+          const who = await session(f.staff[actor]);
+          const res = await call(route, urlFor(route, f, key), who);
+          let expected: Outcome;
+          if (route.policy === 'case.view') {
+            expected = CASE_VIEW[actor][key];
+            if (expected === 'reason' && route.asksReason) expected = 'allow';
+          } else {
+            expected = EXPECTED[route.policy][actor];
+          }
+          const got = outcomeOf(res, route);
+          checked++;
+          if (got !== expected) failures.push(`${actor} ${route.method} ${route.url} [${key}]: expected ${expected}, got ${got}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBeGreaterThan(ACTORS.length);
+  });
+
+  it('writes no access-log entry when it refuses', async () => {
+    const f = await fixture();
+    const before = await t.database.db.$count((await import('../../../src/db/schema.js')).accessLog);
+    const who = await session(f.staff.analyst);
+    for (const route of t.app.staffRouteTable.filter((r) => r.hasScope && r.method === 'GET')) {
+      const res = await call(route, urlFor(route, f, route.url.startsWith('/staff/advice/') ? 'advice' : 'own'), who);
+      expect(res.statusCode).toBe(403);
+    }
+    const after = await t.database.db.$count((await import('../../../src/db/schema.js')).accessLog);
+    expect(after).toBe(before);
+  });
+
+  it('answers 404 for a case that does not exist, to everyone', async () => {
+    const f = await fixture();
+    const who = await session(f.staff.officer);
+    for (const route of t.app.staffRouteTable.filter((r) => r.hasScope && r.method === 'GET')) {
+      const res = await call(route, route.url.replace(':reference', 'ZZZZZZZZ').replace(':id', randomUUID()), who);
+      expect(res.statusCode, route.url).toBe(404);
+    }
+  });
+});
