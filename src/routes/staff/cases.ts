@@ -52,12 +52,14 @@ export function casesRoutes(app: FastifyInstance, deps: StaffDeps): void {
     method: 'GET',
     url: INTAKE_URL,
     policy: 'intake.list',
-    async handler(req, reply, { render }) {
+    async handler(req, reply, { render, logConsultation }) {
       const page = parsePage((req.query as Record<string, unknown>).page);
       if (page === undefined) return notFound(reply, render);
       const { items, total } = await intakeQueue(db, { page, perPage: INTAKE_PAGE_SIZE });
       const pages = lastPage(total, INTAKE_PAGE_SIZE);
       if (page > pages) return reply.redirect(pages === 1 ? INTAKE_URL : `${INTAKE_URL}?page=${pages}`, 303);
+      // A list of references is not a view of any one case, but it is a look at the queue: one entry per page seen.
+      await logConsultation({ recordType: 'intake-list', detail: { page, shown: items.length } });
       return render(reply, 'staff/cases/intake.njk', {
         pageTitle:
           pages > 1

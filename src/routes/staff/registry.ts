@@ -72,6 +72,16 @@ export interface StaffContext {
   reason: string | null;
   /** Renders a staff page with the layout's context (person, navigation, CSRF token, nonce, session limits). */
   render(reply: FastifyReply, template: string, context: Record<string, unknown>): FastifyReply;
+  /**
+   * Writes a "consultation" entry for what the page shows when it is not one case (a list, search results): the
+   * person, organisation and reason are filled in. Views of one case are logged by the registry itself.
+   */
+  logConsultation(entry: {
+    recordType: string;
+    recordId?: string | null;
+    reference?: string | null;
+    detail?: Record<string, unknown>;
+  }): Promise<void>;
 }
 
 export interface StaffRouteDef {
@@ -252,24 +262,41 @@ export function staffRoute(app: FastifyInstance, deps: StaffDeps, def: StaffRout
         reason = await findAccessReason(db(deps), principal, scope);
         if (reason === null && !def.asksReason) return reply.redirect(reasonUrl(scope), 303);
       }
-      if (logView && scope && principal) {
+      const logConsultation = async (entry: {
+        recordType: string;
+        recordId?: string | null;
+        reference?: string | null;
+        detail?: Record<string, unknown>;
+      }) => {
+        if (!principal) return;
         const started = process.hrtime.bigint();
         await appendAccessLog(db(deps), {
           action: 'consultation',
-          recordType: scope.recordType,
-          recordId: scope.recordId,
-          reference: scope.reference,
+          recordType: entry.recordType,
+          recordId: entry.recordId ?? null,
+          reference: entry.reference ?? null,
           actorType: 'staff',
           actorId: principal.userId,
           organisation: principal.organisationCode,
           channel: 'staff-web',
           justification: reason,
-          detail: { route: def.url, basis: decision.basis },
+          detail: { route: def.url, basis: decision.basis, ...entry.detail },
         });
         // The log write's share of the request, for the benchmark and for anyone watching the service's timings.
         reply.header('server-timing', `audit;dur=${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(2)}`);
+      };
+      if (logView && scope) {
+        await logConsultation({ recordType: scope.recordType, recordId: scope.recordId, reference: scope.reference });
       }
-      return def.handler(req, reply, { principal, session, scope, decision, reason, render: staffRender });
+      return def.handler(req, reply, {
+        principal,
+        session,
+        scope,
+        decision,
+        reason,
+        render: staffRender,
+        logConsultation,
+      });
     },
   });
 }

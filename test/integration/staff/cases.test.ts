@@ -100,8 +100,11 @@ describe.each(engines)('staff case pages (%s)', (engine) => {
         'Robin Testperson',
       ])
         expect(res.body).not.toContain(secret);
-      // A list is not a view of a case.
-      expect(await consultations()).toEqual([]);
+      // A list is not a view of any case: one entry for the page seen, naming no case.
+      const entries = await consultations();
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({ recordType: 'intake-list', recordId: null, reference: null });
+      expect(entries[0]!.detail).toMatchObject({ page: 1 });
     });
 
     it('shows 50 a page, with pagination, and refuses a page that is not a page', async () => {
