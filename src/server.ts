@@ -6,6 +6,7 @@ import { buildApp } from './app.js';
 import { startWorker, type Worker } from './jobs/worker.js';
 import { fileMailer, smtpMailer } from './services/mailer.js';
 import { createLogger } from './lib/logger.js';
+import { hasActiveAdministrator } from './db/repositories/staff-users.js';
 
 async function main(): Promise<void> {
   let config;
@@ -45,7 +46,13 @@ async function main(): Promise<void> {
   if (config.runWorker) {
     const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl) : fileMailer(path.join(config.dataDir, 'outbox'));
     log.info(`e-mail: delivering to ${mailer.describe}`);
-    worker = await startWorker({ database, mailer, mailFrom: config.mailFrom, log });
+    worker = await startWorker({
+      database,
+      mailer,
+      mailFrom: config.mailFrom,
+      log,
+      auditSealSeconds: config.auditSealSeconds,
+    });
   }
   const app = await buildApp({ config, database, logger: log, notify: worker?.notify });
 
@@ -66,6 +73,10 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   log.info(`Prevent service listening on ${config.baseUrl}`);
+  if (!(await hasActiveAdministrator(database.db)))
+    log.warn(
+      'No staff accounts yet. Create the first administrator with: npm run admin -- create-user --email you@example.org --name "Your Name" --role administrator',
+    );
 }
 
 main().catch((err: unknown) => {

@@ -241,6 +241,9 @@ export const accessLog = pgTable(
     check('access_log_actor_type', sql`${t.actorType} in ('public', 'staff', 'system')`),
     index('access_log_record_idx').on(t.recordType, t.recordId),
     index('access_log_occurred_at_idx').on(t.occurredAt),
+    /** The data protection officer's filters: by case reference and by staff member. */
+    index('access_log_reference_idx').on(t.reference),
+    index('access_log_actor_idx').on(t.actorId),
   ],
 );
 

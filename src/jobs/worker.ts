@@ -5,10 +5,14 @@ import { claimMessage, markFailed, markSent, pendingMessageIds } from '../db/rep
 import { deleteExpiredDrafts } from '../db/repositories/drafts.js';
 import type { Mailer } from '../services/mailer.js';
 import { safeError } from '../lib/logger.js';
+import { sealPending } from '../services/audit/seal.js';
 
 export const DELIVER_QUEUE = 'outbox-deliver';
 export const SWEEP_QUEUE = 'outbox-sweep';
 export const DRAFTS_QUEUE = 'drafts-expire';
+export const SEAL_QUEUE = 'audit-seal';
+/** A full search for late-committed log rows at most this often (the regular runs look back an hour). */
+const FULL_SEAL_EVERY_MS = 30 * 60_000;
 
 export interface WorkerOptions {
   database: Database;
@@ -26,6 +30,12 @@ export interface WorkerOptions {
   schedule?: boolean;
   /** How often an idle worker looks for jobs (pg-boss allows 0.5 at the least; default 2). */
   pollingIntervalSeconds?: number;
+  /**
+   * Seal the access log (append its rows to the hash chain) this often, in seconds. Unset: no timer (tests call
+   * `sealAccessLog`). Every process asks; the queue keeps at most one request waiting and the sealer's advisory lock
+   * keeps two sealers from interleaving, so any number of processes may run.
+   */
+  auditSealSeconds?: number;
 }
 
 export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'skipped';
@@ -40,6 +50,8 @@ export interface Worker {
    */
   deliver(id: string): Promise<DeliveryOutcome>;
   sweep(): Promise<number>;
+  /** Seals the access-log rows not sealed yet (the job handler; exported for tests). Returns how many. */
+  sealAccessLog(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -65,6 +77,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   await boss.createQueue(DELIVER_QUEUE, { name: DELIVER_QUEUE, ...jobRetry });
   await boss.createQueue(SWEEP_QUEUE);
   await boss.createQueue(DRAFTS_QUEUE);
+  // 'stately': at most one request waiting and one running, however many processes ask.
+  await boss.createQueue(SEAL_QUEUE, { name: SEAL_QUEUE, policy: 'stately', retryLimit: 0 });
 
   async function deliver(id: string): Promise<DeliveryOutcome> {
     const msg = await claimMessage(database.db, id, leaseSeconds);
@@ -113,6 +127,16 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     return ids.length;
   }
 
+  let lastFullSeal = 0;
+  async function sealAccessLog(): Promise<number> {
+    // The first run after a start, and one every half hour, searches the whole log for rows that committed late (a
+    // long transaction, or while no sealer ran); the others look only at recent rows.
+    const full = Date.now() - lastFullSeal > FULL_SEAL_EVERY_MS;
+    const n = await sealPending(database.db, { batch: 1000, maxBatches: 100, full });
+    if (full) lastFullSeal = Date.now();
+    return n;
+  }
+
   await boss.work<{ id: string }>(
     DELIVER_QUEUE,
     { batchSize: 5, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2 },
@@ -128,6 +152,21 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     const n = await deleteExpiredDrafts(database.db);
     log.info({ count: n }, 'expired drafts deleted');
   });
+  await boss.work(SEAL_QUEUE, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2 }, async () => {
+    const n = await sealAccessLog();
+    if (n > 0) log.debug({ count: n }, 'access log sealed');
+  });
+  // pg-boss's cron counts in minutes; the log is sealed every few seconds, so each process asks on its own timer.
+  let sealTimer: NodeJS.Timeout | undefined;
+  if (opts.auditSealSeconds !== undefined) {
+    const askToSeal = () =>
+      boss
+        .send(SEAL_QUEUE, {}, { singletonKey: 'seal', retryLimit: 0, expireInSeconds: 600 })
+        .catch((err: Error) => log.warn({ err: safeError(err) }, 'could not queue access-log sealing'));
+    await askToSeal();
+    sealTimer = setInterval(() => void askToSeal(), opts.auditSealSeconds * 1000);
+    sealTimer.unref();
+  }
   if (opts.schedule !== false) {
     await boss.schedule(SWEEP_QUEUE, '* * * * *');
     await boss.schedule(DRAFTS_QUEUE, '17 * * * *');
@@ -139,8 +178,16 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     notify,
     deliver,
     sweep,
+    sealAccessLog,
     async stop() {
+      if (sealTimer) clearInterval(sealTimer);
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      // Seal what was written up to now, so a stopped service leaves no row waiting for its seal.
+      if (opts.auditSealSeconds !== undefined) {
+        await sealPending(database.db, { batch: 1000, maxBatches: 100 }).catch((err: Error) =>
+          log.warn({ err: safeError(err) }, 'could not seal the access log before stopping'),
+        );
+      }
       mailer.close();
     },
   };

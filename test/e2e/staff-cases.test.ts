@@ -98,6 +98,7 @@ describe.each(engines)('staff case pages in a browser on %s', (engine) => {
 
       const entries = await consultations();
       expect(entries.map((e) => [e.reference, e.actorId, (e.detail as { route: string }).route])).toEqual([
+        [null, id, '/staff/intake'],
         [reference, id, '/staff/referrals/:reference'],
         [reference, id, '/staff/referrals/:reference/summary.pdf'],
         [advice.reference, id, '/staff/advice/:reference'],

@@ -85,3 +85,23 @@ export async function staffCookie(app: FastifyInstance, db: Db, staff: { id: str
 export async function staffCookieValue(app: FastifyInstance, db: Db, staff: { id: string }): Promise<string> {
   return (await staffCookie(app, db, staff)).slice(STAFF_COOKIE.length + 1);
 }
+
+/**
+ * A staff member who signs in with a password and an authenticator app (argon2id hash and a TOTP secret stored as the
+ * sign-in journey stores them). Returns the password and secret so the test can sign in as a person would.
+ */
+export async function createStaffWithCredentials(
+  db: Db,
+  opts: Omit<Parameters<typeof createStaff>[1], 'passwordHash' | 'totpSecret'> & {
+    password?: string;
+    /** false: a password but no authenticator yet (they set it up at first sign-in). */
+    totp?: boolean;
+  },
+): Promise<TestStaff & { password: string; totpSecret: string | null }> {
+  const { hashPassword } = await import('../../src/services/staff/passwords.js');
+  const { generateSecret } = await import('otplib');
+  const password = opts.password ?? `correct horse ${randomUUID().slice(0, 8)}`;
+  const totpSecret = opts.totp === false ? null : generateSecret();
+  const staff = await createStaff(db, { ...opts, passwordHash: await hashPassword(password), totpSecret });
+  return { ...staff, password, totpSecret };
+}
