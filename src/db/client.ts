@@ -57,9 +57,19 @@ async function openPglite(dir: string, snapshot?: Blob): Promise<Database> {
   // Loaded only when used: a deployment on a PostgreSQL server never loads the embedded engine (~25 MB).
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
+  // The extensions the migrations create (fuzzy name matching): bundled with PGlite, loaded on demand.
+  const [{ pg_trgm }, { fuzzystrmatch }, { unaccent }] = await Promise.all([
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('@electric-sql/pglite/contrib/fuzzystrmatch'),
+    import('@electric-sql/pglite/contrib/unaccent'),
+  ]);
   let client: PGlite;
   try {
-    client = await PGlite.create({ dataDir: dir, ...(snapshot ? { loadDataDir: snapshot } : {}) });
+    client = await PGlite.create({
+      dataDir: dir,
+      extensions: { pg_trgm, fuzzystrmatch, unaccent },
+      ...(snapshot ? { loadDataDir: snapshot } : {}),
+    });
   } catch (err) {
     lock?.release();
     throw err;

@@ -133,6 +133,8 @@ export const referrals = pgTable(
 
     /** The Prevent officer responsible (null while the referral waits in the intake queue). */
     assignedOfficerId: uuid('assigned_officer_id').references(() => staffUsers.id),
+    /** Set when an officer confirms an earlier referral of the same person (never automatically). */
+    isRepeat: boolean('is_repeat').notNull().default(false),
   },
   (t) => [
     check('referrals_source', sql`${t.source} in ('online', 'email', 'phone', 'post')`),
@@ -164,7 +166,9 @@ export const referrals = pgTable(
     index('referrals_status_idx').on(t.status),
     index('referrals_assigned_officer_idx').on(t.assignedOfficerId),
     /** The intake queue (new referrals, oldest first). */
-    index('referrals_intake_idx').on(t.receivedAt, t.reference).where(sql`status = 'new'`),
+    index('referrals_intake_idx')
+      .on(t.receivedAt, t.reference)
+      .where(sql`status = 'new'`),
   ],
 );
 
@@ -201,7 +205,9 @@ export const adviceRequests = pgTable(
     check('advice_contactable', sql`${t.askerEmail} is not null or ${t.askerPhone} is not null`),
     index('advice_received_at_idx').on(t.receivedAt),
     /** The intake queue (new advice requests, oldest first). */
-    index('advice_intake_idx').on(t.receivedAt, t.reference).where(sql`status = 'new'`),
+    index('advice_intake_idx')
+      .on(t.receivedAt, t.reference)
+      .where(sql`status = 'new'`),
   ],
 );
 
@@ -517,5 +523,60 @@ export const accessLogSeal = pgTable(
   (t) => [
     check('access_log_seal_seq_positive', sql`${t.seq} > 0`),
     check('access_log_seal_hash_format', sql`${t.hash} ~ '^[0-9a-f]{64}$'`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Triage support (issue 4): earlier referrals of the same person, and the postcode-to-council table.
+
+/**
+ * An officer's decision on a possible earlier referral of the same person: confirmed (a "combination" in the access
+ * log; the histories are shown together) or rejected. Nothing is ever merged.
+ */
+export const referralLinks = pgTable(
+  'referral_links',
+  {
+    referralId: uuid('referral_id')
+      .notNull()
+      .references(() => referrals.id),
+    earlierReferralId: uuid('earlier_referral_id')
+      .notNull()
+      .references(() => referrals.id),
+    status: text('status', { enum: ['confirmed', 'rejected'] }).notNull(),
+    /** Why the officer confirmed or rejected it (what matched or did not). */
+    note: text('note'),
+    decidedBy: uuid('decided_by')
+      .notNull()
+      .references(() => staffUsers.id),
+    decidedAt: ts('decided_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.referralId, t.earlierReferralId] }),
+    check('referral_links_status', sql`${t.status} in ('confirmed', 'rejected')`),
+    check('referral_links_not_self', sql`${t.referralId} <> ${t.earlierReferralId}`),
+    index('referral_links_earlier_idx').on(t.earlierReferralId),
+  ],
+);
+
+/**
+ * Which council a postcode belongs to, by postcode sector ("CA4 9") or district ("CA4"), the longest match winning.
+ * `choose`: the area is split between councils and the officer picks; `outside`: not a Cumbrian council's area.
+ * Staff maintain it; the officer can always override the suggestion.
+ */
+export const postcodeCouncils = pgTable(
+  'postcode_councils',
+  {
+    prefix: text('prefix').primaryKey(),
+    kind: text('kind', { enum: ['council', 'choose', 'outside'] }).notNull(),
+    /** The council's organisation (kind 'council' only). */
+    organisationId: uuid('organisation_id').references(() => organisations.id),
+    note: text('note'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    updatedBy: uuid('updated_by').references(() => staffUsers.id),
+  },
+  (t) => [
+    check('postcode_councils_kind', sql`${t.kind} in ('council', 'choose', 'outside')`),
+    check('postcode_councils_council_named', sql`(${t.kind} = 'council') = (${t.organisationId} is not null)`),
+    check('postcode_councils_prefix_format', sql`${t.prefix} ~ '^[A-Z]{1,2}[0-9][0-9A-Z]?( [0-9])?$'`),
   ],
 );
