@@ -95,6 +95,12 @@ export const messages = {
       `Why you need to open this case must be ${max.toLocaleString('en-GB')} characters or fewer`,
     anonymousReferrer: 'The person who made this referral chose not to give their details. We cannot contact them.',
   },
+  /** Earlier referrals of the same person (src/routes/staff/earlier-referrals.ts). */
+  earlierReferrals: {
+    confirmed: (reference: string) => `You confirmed that referral ${reference} is about the same person.`,
+    rejected: (reference: string) => `You recorded that referral ${reference} is not about the same person.`,
+    noteTooLong: (max: number) => `The note must be ${max} characters or fewer`,
+  },
   /** Staff sign-in, passwords, the second factor and account administration. */
   staffAccounts: {
     emailMissing: 'Enter your email address',
@@ -135,6 +141,18 @@ export const messages = {
     orgNameMissing: 'Enter the name of the organisation',
     orgNameTooLong: 'The name must be 200 characters or fewer',
     orgKindMissing: 'Select the kind of organisation',
+  },
+  /** The postcode-to-council table (staff maintenance pages). */
+  postcodeCouncils: {
+    prefixMissing: 'Enter a postcode district or sector, like CA4 or CA4 9',
+    prefixFormat: 'Enter a postcode district like CA4, or a sector like CA4 9 (the district, a space and one digit)',
+    prefixTaken: (prefix: string) => `${prefix} is already in the table: change it from the list instead`,
+    kindMissing: 'Select what the table should suggest for this postcode',
+    noteMissing: 'Enter a note saying which councils or areas the postcode covers',
+    noteTooLong: 'The note must be 500 characters or fewer',
+    postcodeMissing: 'Enter a postcode, like CA1 1AA',
+    postcodeFormat: 'Enter a full postcode, like CA1 1AA, or a district like CA4',
+    filterFormat: 'Enter the start of a postcode district, like CA or CA4',
   },
 } as const;
 

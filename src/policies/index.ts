@@ -96,6 +96,18 @@ const openCase: Rule = (p, scope) => {
   return best(decisions) ?? deny('not your case');
 };
 
+/**
+ * Checking and linking a referral's earlier referrals of the same person: the Prevent team only, on a referral they may
+ * open (another officer's after a reason). Never councils or panels: the candidates are other people's referrals.
+ */
+const linkCase: Rule = (p, scope) => {
+  if (!scope || scope.recordType !== 'referral') return deny('no referral');
+  if (!PREVENT_TEAM.some((r) => hasRole(p, r))) return deny('not in the Prevent team');
+  if (scope.assignedOfficerId === p.userId) return allow('assigned');
+  if (scope.assignedOfficerId === null) return allow('intake-queue');
+  return { outcome: 'reason', basis: 'not-assigned' };
+};
+
 function best(decisions: Decision[]): Decision | undefined {
   return decisions.find((d) => d.outcome === 'allow') ?? decisions.find((d) => d.outcome === 'reason');
 }
@@ -108,9 +120,12 @@ export const POLICIES = {
   'account.self': signedIn,
   'intake.list': anyRole(PREVENT_TEAM, 'not in the Prevent team'),
   'case.view': openCase,
+  'case.link': linkCase,
   'audit.read': anyRole(['dpo'], 'not the data protection officer'),
   'audit.export': anyRole(['dpo'], 'not the data protection officer'),
   'admin.manage': anyRole(['administrator'], 'not an administrator'),
+  /** The postcode-to-council table (reference data): the administrator, and a Prevent supervisor to correct it. */
+  'reference.postcodes': anyRole(['administrator', 'prevent_supervisor'], 'not an administrator or Prevent supervisor'),
 } satisfies Record<string, Rule>;
 
 export type PolicyName = keyof typeof POLICIES;
@@ -134,5 +149,6 @@ export function homeSections(p: Principal): string[] {
   if (hasRole(p, 'analyst')) sections.push('figures');
   if (hasRole(p, 'dpo')) sections.push('audit');
   if (hasRole(p, 'administrator')) sections.push('admin');
+  if (decide('reference.postcodes', p).outcome === 'allow') sections.push('postcodes');
   return sections;
 }

@@ -66,6 +66,13 @@ export function staffHomeSections(
           links: [{ href: '/staff/admin/users', text: 'Manage accounts' }],
         });
         break;
+      case 'postcodes':
+        out.push({
+          heading: 'Postcodes and councils',
+          text: 'The table that suggests the responsible council from a person’s postcode for Channel.',
+          links: [{ href: '/staff/admin/postcodes', text: 'Manage the postcode-to-council table' }],
+        });
+        break;
     }
   }
   return out;

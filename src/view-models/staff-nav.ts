@@ -10,6 +10,7 @@ const SECTION_LINKS: Record<string, { href: string; text: string }> = {
   intake: { href: '/staff/intake', text: 'New referrals and advice' },
   audit: { href: '/staff/audit', text: 'Access log' },
   admin: { href: '/staff/admin/users', text: 'Accounts' },
+  postcodes: { href: '/staff/admin/postcodes', text: 'Postcodes and councils' },
 };
 
 /** The staff service navigation: home, then one link per section the person's roles open, then their account. */

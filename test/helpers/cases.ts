@@ -103,3 +103,28 @@ export function ago(days: number, hours = 0): Date {
 /** Other names for the same factories (the access matrix test uses these). */
 export const insertReferral = createReferral;
 export const insertAdvice = createAdvice;
+
+/**
+ * A referral about a person (name, other names, date of birth or approximate age, address), for the earlier-referral
+ * matching tests: everything else as createReferral makes it, and the address marked known when one is given.
+ */
+export async function createPersonReferral(
+  db: Db,
+  person: Partial<
+    Pick<
+      ReferralInsert,
+      | 'personFullName'
+      | 'personOtherNames'
+      | 'personDob'
+      | 'personAgeApprox'
+      | 'personAddressLine1'
+      | 'personTown'
+      | 'personPostcode'
+      | 'receivedAt'
+      | 'assignedOfficerId'
+    >
+  >,
+): Promise<TestCase> {
+  const addressKnown = Boolean(person.personAddressLine1 ?? person.personPostcode ?? person.personTown);
+  return createReferral(db, { personAddressKnown: addressKnown, ...person });
+}

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/client.js';
 
@@ -84,6 +85,16 @@ export async function ownerExec(database: Database, sqlText: string): Promise<vo
 }
 
 /**
+ * The postcode-to-council seed, run again on reset: TRUNCATE … CASCADE empties postcode_councils (its updated_by refers
+ * to staff_users), and tests that change the table get it back as the migration left it.
+ */
+const POSTCODE_SEED = (() => {
+  const dir = fileURLToPath(new URL('../../migrations/', import.meta.url));
+  const file = readdirSync(dir).find((f) => f.endsWith('_seed_postcode_councils.sql'));
+  return file ? readFileSync(path.join(dir, file), 'utf8') : '';
+})();
+
+/**
  * Empties every table that holds case or staff data (reference data and the seeded organisations stay). Runs as the
  * tables' owner: the application's role may not truncate anything.
  */
@@ -94,7 +105,9 @@ export async function resetDatabase(database: Database): Promise<void> {
     ${GUARDED.map(([t, g]) => `ALTER TABLE ${t} DISABLE TRIGGER ${g};`).join('\n')}
     TRUNCATE ${GUARDED.map(([t]) => t).join(', ')}, ${TABLES.join(', ')} RESTART IDENTITY CASCADE;
     ${GUARDED.map(([t, g]) => `ALTER TABLE ${t} ENABLE TRIGGER ${g};`).join('\n')}
+    DELETE FROM postcode_councils;
     DELETE FROM organisations WHERE code NOT IN (${SEEDED_ORGANISATIONS.map((c) => `'${c}'`).join(', ')});
+    ${POSTCODE_SEED}
     DO $$ BEGIN
       IF to_regclass('pgboss.job') IS NOT NULL THEN EXECUTE 'DELETE FROM pgboss.job'; END IF;
     END $$;

@@ -10,7 +10,13 @@ import { ADMIN_URL, SNAPSHOT_FILE, engines, testDatabasePrefix } from './engines
 /** Once per run: a migrated PGlite snapshot (so each test file starts the embedded engine in ~1 s, not ~5 s). */
 export async function setup(): Promise<void> {
   if (engines.includes('pglite')) {
-    const db = await PGlite.create();
+    // The extensions the migrations create (as src/db/client.ts loads them).
+    const [{ pg_trgm }, { fuzzystrmatch }, { unaccent }] = await Promise.all([
+      import('@electric-sql/pglite/contrib/pg_trgm'),
+      import('@electric-sql/pglite/contrib/fuzzystrmatch'),
+      import('@electric-sql/pglite/contrib/unaccent'),
+    ]);
+    const db = await PGlite.create({ extensions: { pg_trgm, fuzzystrmatch, unaccent } });
     await migrate(drizzle(db), { migrationsFolder });
     const dump = await db.dumpDataDir('none');
     mkdirSync(path.dirname(SNAPSHOT_FILE), { recursive: true });

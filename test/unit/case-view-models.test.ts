@@ -71,6 +71,7 @@ function referralRow(overrides: Partial<ReferralRow> = {}): ReferralRow {
     referrerContactPreference: 'email',
     answers: {},
     assignedOfficerId: null,
+    isRepeat: false,
     ...overrides,
   };
 }

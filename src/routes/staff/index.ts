@@ -7,6 +7,8 @@ import { accountRoutes } from './account.js';
 import { adminRoutes } from './admin.js';
 import { casesRoutes } from './cases.js';
 import { auditRoutes } from './audit.js';
+import { earlierReferralsRoutes } from './earlier-referrals.js';
+import { postcodeRoutes } from './postcodes.js';
 
 /** The back office under /staff: every route goes through `staffRoute`, which checks its policy first. */
 export async function registerStaffRoutes(app: FastifyInstance, deps: StaffDeps): Promise<void> {
@@ -18,4 +20,6 @@ export async function registerStaffRoutes(app: FastifyInstance, deps: StaffDeps)
   adminRoutes(app, deps);
   casesRoutes(app, deps);
   auditRoutes(app, deps);
+  earlierReferralsRoutes(app, deps);
+  postcodeRoutes(app, deps);
 }

@@ -18,15 +18,7 @@ import { eq } from 'drizzle-orm';
 
 type Outcome = 'allow' | 'reason' | 'deny';
 type Actor =
-  | 'officer'
-  | 'supervisor'
-  | 'coordinator'
-  | 'panel'
-  | 'engagement'
-  | 'analyst'
-  | 'dpo'
-  | 'administrator'
-  | 'no role';
+  'officer' | 'supervisor' | 'coordinator' | 'panel' | 'engagement' | 'analyst' | 'dpo' | 'administrator' | 'no role';
 
 const ACTORS: { actor: Actor; roles: Role[]; organisation: string }[] = [
   { actor: 'officer', roles: ['prevent_officer'], organisation: 'cumbria-police-prevent' },
@@ -60,6 +52,19 @@ const CASE_VIEW: Record<Actor, Record<CaseKey, Outcome>> = {
   'no role': { own: 'deny', otherOfficer: 'deny', otherCouncil: 'deny', intake: 'deny', advice: 'deny' },
 };
 
+/** Earlier referrals of the same person (check and link): the Prevent team as for case.view, never anyone else. */
+const CASE_LINK: Record<Actor, Record<CaseKey, Outcome>> = {
+  officer: { own: 'allow', otherOfficer: 'reason', otherCouncil: 'reason', intake: 'allow', advice: 'deny' },
+  supervisor: { own: 'reason', otherOfficer: 'reason', otherCouncil: 'reason', intake: 'allow', advice: 'deny' },
+  coordinator: { own: 'deny', otherOfficer: 'deny', otherCouncil: 'deny', intake: 'deny', advice: 'deny' },
+  panel: { own: 'deny', otherOfficer: 'deny', otherCouncil: 'deny', intake: 'deny', advice: 'deny' },
+  engagement: { own: 'deny', otherOfficer: 'deny', otherCouncil: 'deny', intake: 'deny', advice: 'deny' },
+  analyst: { own: 'deny', otherOfficer: 'deny', otherCouncil: 'deny', intake: 'deny', advice: 'deny' },
+  dpo: { own: 'deny', otherOfficer: 'deny', otherCouncil: 'deny', intake: 'deny', advice: 'deny' },
+  administrator: { own: 'deny', otherOfficer: 'deny', otherCouncil: 'deny', intake: 'deny', advice: 'deny' },
+  'no role': { own: 'deny', otherOfficer: 'deny', otherCouncil: 'deny', intake: 'deny', advice: 'deny' },
+};
+
 const everyone = (o: Outcome) => Object.fromEntries(ACTORS.map((a) => [a.actor, o])) as Record<Actor, Outcome>;
 const only = (...actors: Actor[]) =>
   Object.fromEntries(ACTORS.map((a) => [a.actor, actors.includes(a.actor) ? 'allow' : 'deny'])) as Record<
@@ -68,7 +73,7 @@ const only = (...actors: Actor[]) =>
   >;
 
 /** Policies that are not about a case: who may use them. Every policy in src/policies must appear here or in CASE_VIEW. */
-const EXPECTED: Record<Exclude<PolicyName, 'case.view'>, Record<Actor, Outcome>> = {
+const EXPECTED: Record<Exclude<PolicyName, 'case.view' | 'case.link'>, Record<Actor, Outcome>> = {
   'public.signIn': everyone('allow'),
   'staff.home': everyone('allow'),
   'account.self': everyone('allow'),
@@ -76,6 +81,7 @@ const EXPECTED: Record<Exclude<PolicyName, 'case.view'>, Record<Actor, Outcome>>
   'audit.read': only('dpo'),
   'audit.export': only('dpo'),
   'admin.manage': only('administrator'),
+  'reference.postcodes': only('supervisor', 'administrator'),
 };
 
 interface Fixture {
@@ -165,7 +171,7 @@ describe.each(engines)('the access matrix (%s)', (engine) => {
   }
 
   it('names an expectation for every policy in src/policies', () => {
-    const named = new Set([...Object.keys(EXPECTED), 'case.view']);
+    const named = new Set([...Object.keys(EXPECTED), 'case.view', 'case.link']);
     expect([...named].sort()).toEqual(Object.keys(POLICIES).sort());
   });
 
@@ -204,15 +210,16 @@ describe.each(engines)('the access matrix (%s)', (engine) => {
           const who = await session(f.staff[actor]);
           const res = await call(route, urlFor(route, f, key), who);
           let expected: Outcome;
-          if (route.policy === 'case.view') {
-            expected = CASE_VIEW[actor][key];
+          if (route.policy === 'case.view' || route.policy === 'case.link') {
+            expected = (route.policy === 'case.view' ? CASE_VIEW : CASE_LINK)[actor][key];
             if (expected === 'reason' && route.asksReason) expected = 'allow';
           } else {
             expected = EXPECTED[route.policy][actor];
           }
           const got = outcomeOf(res, route);
           checked++;
-          if (got !== expected) failures.push(`${actor} ${route.method} ${route.url} [${key}]: expected ${expected}, got ${got}`);
+          if (got !== expected)
+            failures.push(`${actor} ${route.method} ${route.url} [${key}]: expected ${expected}, got ${got}`);
         }
       }
     }
