@@ -31,7 +31,16 @@ describe.each(engines.slice(0, 1))('logs on %s', (engine) => {
 
   it('hold no personal data: no answers, no e-mail addresses, no IP addresses, no cookies', async () => {
     await completeJourney(new FormClient(app), '/refer', publicReferral);
-    const log = lines.join('');
+    // The numbers pino and Fastify add (clock, pid, response time) are left out: their digits could spell "2009".
+    const log = lines
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const { time: _time, pid: _pid, responseTime: _rt, ...rest } = JSON.parse(line) as Record<string, unknown>;
+        return JSON.stringify(rest);
+      })
+      .join('\n');
     expect(lines.length).toBeGreaterThan(20);
     for (const fields of Object.values(publicReferral)) {
       for (const v of Object.values(fields).flat()) {
