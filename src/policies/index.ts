@@ -108,6 +108,37 @@ const linkCase: Rule = (p, scope) => {
   return { outcome: 'reason', basis: 'not-assigned' };
 };
 
+/**
+ * Working on a referral in triage (notes, files, states, re-contact, checks, assessment, decision, explanation,
+ * hand-over): the officer it is assigned to, or a Prevent supervisor. Another officer must ask a supervisor to reassign
+ * it; a referral still in the intake queue must be taken first (`case.take`). Advice requests: the Prevent team.
+ */
+const workCase: Rule = (p, scope) => {
+  if (!scope) return deny('no case');
+  if (!PREVENT_TEAM.some((r) => hasRole(p, r))) return deny('not in the Prevent team');
+  if (scope.recordType === 'advice') return allow('prevent-team');
+  if (scope.assignedOfficerId === p.userId) return allow('assigned');
+  if (hasRole(p, 'prevent_supervisor')) return allow('supervisor');
+  if (scope.assignedOfficerId === null) return deny('take the referral from the queue first');
+  return deny('assigned to another officer');
+};
+
+/** Taking a referral from the intake queue into one's own triage: any Prevent officer or supervisor, while unassigned. */
+const takeCase: Rule = (p, scope) => {
+  if (!scope) return deny('no case');
+  if (!PREVENT_TEAM.some((r) => hasRole(p, r))) return deny('not in the Prevent team');
+  if (scope.assignedOfficerId !== null) return deny('already assigned');
+  return allow('intake-queue');
+};
+
+/** A council's answer to a hand-over (accept, or return with a reason): that council's Channel coordinators only. */
+const answerHandover: Rule = (p, scope) => {
+  if (!scope || scope.recordType !== 'referral') return deny('no referral');
+  if (!hasRole(p, 'channel_coordinator')) return deny('not a Channel coordinator');
+  if (!scope.councilOrgIds.includes(p.organisationId)) return deny('not handed over to your council');
+  return allow('council');
+};
+
 function best(decisions: Decision[]): Decision | undefined {
   return decisions.find((d) => d.outcome === 'allow') ?? decisions.find((d) => d.outcome === 'reason');
 }
@@ -124,6 +155,19 @@ export const POLICIES = {
   'audit.read': anyRole(['dpo'], 'not the data protection officer'),
   'audit.export': anyRole(['dpo'], 'not the data protection officer'),
   'admin.manage': anyRole(['administrator'], 'not an administrator'),
+  /** The triage queue (referrals and advice requests with their states and ages; no names). */
+  'triage.queue': anyRole(PREVENT_TEAM, 'not in the Prevent team'),
+  /** Assigning and reassigning referrals to officers, and the workload per officer. */
+  'triage.assign': anyRole(['prevent_supervisor'], 'not a Prevent supervisor'),
+  /** Approving or returning threshold decisions that need assurance (never one's own: the service and database check). */
+  'triage.approve': anyRole(['prevent_supervisor'], 'not a Prevent supervisor'),
+  /** The wording of explanations sent to referrers. */
+  'triage.templates': anyRole(['prevent_supervisor'], 'not a Prevent supervisor'),
+  'case.work': workCase,
+  'case.take': takeCase,
+  'handover.answer': answerHandover,
+  /** Staff search: results are filtered case by case with `case.view`; every search is logged with its terms. */
+  'staff.search': anyRole([...PREVENT_TEAM, 'channel_coordinator', 'panel_member'], 'not allowed to search cases'),
   /** The postcode-to-council table (reference data): the administrator, and a Prevent supervisor to correct it. */
   'reference.postcodes': anyRole(['administrator', 'prevent_supervisor'], 'not an administrator or Prevent supervisor'),
 } satisfies Record<string, Rule>;

@@ -49,6 +49,15 @@ export async function openTestDatabase(engine: Engine): Promise<Database> {
 
 const TABLES = [
   'outbox',
+  'attachments',
+  'recontact_requests',
+  'information_checks',
+  'assessments',
+  'explanations',
+  'decisions',
+  'handovers',
+  'letter_templates',
+  'triage_settings',
   'case_shares',
   'access_reasons',
   'referrals',
@@ -66,6 +75,7 @@ const GUARDED = [
   ['access_log', 'access_log_no_truncate'],
   ['access_log_seal', 'access_log_seal_no_truncate'],
   ['staff_users', 'staff_users_no_truncate'],
+  ['case_events', 'case_events_no_truncate'],
 ] as const;
 export const SEEDED_ORGANISATIONS = [
   'cumbria-police-prevent',
@@ -85,13 +95,17 @@ export async function ownerExec(database: Database, sqlText: string): Promise<vo
 }
 
 /**
- * The postcode-to-council seed, run again on reset: TRUNCATE … CASCADE empties postcode_councils (its updated_by refers
- * to staff_users), and tests that change the table get it back as the migration left it.
+ * The reference-data seeds (migrations named `*_seed_*.sql`), run again on reset: TRUNCATE … CASCADE empties tables
+ * whose updated_by refers to staff_users (postcode_councils, letter_templates, triage_settings), and tests that change
+ * reference data get it back as the migrations left it.
  */
-const POSTCODE_SEED = (() => {
+const REFERENCE_SEEDS = (() => {
   const dir = fileURLToPath(new URL('../../migrations/', import.meta.url));
-  const file = readdirSync(dir).find((f) => f.endsWith('_seed_postcode_councils.sql'));
-  return file ? readFileSync(path.join(dir, file), 'utf8') : '';
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}_seed_.*\.sql$/.test(f))
+    .sort()
+    .map((f) => readFileSync(path.join(dir, f), 'utf8').replaceAll('--> statement-breakpoint', ''))
+    .join('\n');
 })();
 
 /**
@@ -107,7 +121,7 @@ export async function resetDatabase(database: Database): Promise<void> {
     ${GUARDED.map(([t, g]) => `ALTER TABLE ${t} ENABLE TRIGGER ${g};`).join('\n')}
     DELETE FROM postcode_councils;
     DELETE FROM organisations WHERE code NOT IN (${SEEDED_ORGANISATIONS.map((c) => `'${c}'`).join(', ')});
-    ${POSTCODE_SEED}
+    ${REFERENCE_SEEDS}
     DO $$ BEGIN
       IF to_regclass('pgboss.job') IS NOT NULL THEN EXECUTE 'DELETE FROM pgboss.job'; END IF;
     END $$;

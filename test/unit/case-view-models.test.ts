@@ -72,6 +72,9 @@ function referralRow(overrides: Partial<ReferralRow> = {}): ReferralRow {
     answers: {},
     assignedOfficerId: null,
     isRepeat: false,
+    stateChangedAt: new Date('2026-03-01T09:05:00Z'),
+    onHoldUntil: null,
+    dueOn: '2026-03-06',
     ...overrides,
   };
 }
@@ -385,6 +388,9 @@ describe('the advice request view model', () => {
     askerPhone: '01632 960 002',
     askerContactPreference: 'phone',
     answers: {},
+    assignedOfficerId: null,
+    answeredAt: new Date('2026-01-06T10:00:00Z'),
+    answeredBy: '00000000-0000-4000-8000-000000000009',
   };
 
   it('shows the question, who asked, how to contact them and how it arrived', () => {

@@ -39,9 +39,9 @@ export async function referralScope(db: Db, reference: string): Promise<CaseScop
 /** The facts the policies need about one advice request; null if there is none. */
 export async function adviceScope(db: Db, reference: string): Promise<CaseScope | null> {
   if (!REFERENCE.test(reference)) return null;
-  const result = await queryRows<{ id: string; reference: string }>(
+  const result = await queryRows<{ id: string; reference: string; assigned_officer_id: string | null }>(
     db,
-    sql`select id, reference from advice_requests where reference = ${reference}`,
+    sql`select id, reference, assigned_officer_id from advice_requests where reference = ${reference}`,
   );
   const row = result[0];
   if (!row) return null;
@@ -49,7 +49,7 @@ export async function adviceScope(db: Db, reference: string): Promise<CaseScope 
     recordType: 'advice',
     recordId: row.id,
     reference: row.reference,
-    assignedOfficerId: null,
+    assignedOfficerId: row.assigned_officer_id,
     councilOrgIds: [],
     panelOrgIds: [],
   };
