@@ -166,6 +166,8 @@ export const POLICIES = {
   'case.work': workCase,
   'case.take': takeCase,
   'handover.answer': answerHandover,
+  /** A council's list of hand-overs waiting for its answer (references and dates; the case opens with `case.view`). */
+  'handover.list': anyRole(['channel_coordinator'], 'not a Channel coordinator'),
   /** Staff search: results are filtered case by case with `case.view`; every search is logged with its terms. */
   'staff.search': anyRole([...PREVENT_TEAM, 'channel_coordinator', 'panel_member'], 'not allowed to search cases'),
   /** The postcode-to-council table (reference data): the administrator, and a Prevent supervisor to correct it. */

@@ -147,6 +147,7 @@ const EXPECTED: Record<Exclude<PolicyName, CasePolicy>, Record<Actor, Outcome>> 
   'triage.approve': only('supervisor'),
   'triage.templates': only('supervisor'),
   'staff.search': only('officer', 'supervisor', 'coordinator', 'panel'),
+  'handover.list': only('coordinator'),
 };
 
 interface Fixture {
