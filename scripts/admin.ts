@@ -14,11 +14,10 @@
  * Exit status: 0 done; 1 refused (address taken, unknown account…); 2 wrong usage or configuration; 75 the embedded
  * database is in use by the running service.
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from '../src/config.js';
-import { openDatabase, type Database } from '../src/db/client.js';
-import { DatabaseLockedError } from '../src/db/lock.js';
+import type { Config } from '../src/config.js';
+import type { Database } from '../src/db/client.js';
+import { fail, loadCliConfig, openCliDatabase } from './lib/cli.js';
 import { appendAccessLog } from '../src/db/repositories/access-log.js';
 import { endAllSessions } from '../src/db/repositories/staff-sessions.js';
 import {
@@ -47,11 +46,6 @@ Exit status: 0 done, 1 refused, 2 usage or configuration error, 75 database in u
 const CLI_ACTOR = { type: 'system' as const, id: 'admin-cli', organisation: null, channel: 'admin-cli' };
 
 class UsageError extends Error {}
-
-function fail(code: number, message: string): never {
-  console.error(message);
-  process.exit(code);
-}
 
 type Command =
   | { command: 'create-user'; email: string; name: string; organisation: string; roles: Role[] }
@@ -116,26 +110,6 @@ function parse(argv: string[]): Command {
       return { command };
     default:
       throw new UsageError(command ? `Unknown command "${command}".` : 'Say what to do.');
-  }
-}
-
-async function open(config: Config): Promise<Database> {
-  const pgliteDir = path.join(config.dataDir, 'pglite');
-  try {
-    return await openDatabase({
-      databaseUrl: config.databaseUrl,
-      pgliteDir,
-      poolSize: 2,
-      appRole: config.databaseAppRole || undefined,
-    });
-  } catch (err) {
-    if (err instanceof DatabaseLockedError)
-      fail(
-        75,
-        `The embedded database in ${pgliteDir} is in use by the running service, and only one process may open it.\n` +
-          'Stop the service first (Ctrl+C, or stop its container or unit), run this command, then start the service again.',
-      );
-    throw err;
   }
 }
 
@@ -227,15 +201,11 @@ async function main(): Promise<void> {
     if (err instanceof UsageError) fail(2, `${err.message}\n\n${USAGE}`);
     throw err;
   }
-  let config: Config;
-  try {
-    // The cookie secret is of no use here; the service's own environment has it in production, a shell may not.
-    config = loadConfig({ COOKIE_SECRET: 'not-used-by-the-admin-command-line-0123456789', ...process.env });
-  } catch (err) {
-    if (err instanceof ConfigError) fail(2, err.message);
-    throw err;
-  }
-  const database = await open(config);
+  const config = loadCliConfig('admin');
+  const { database } = await openCliDatabase(config, {
+    whenLocked:
+      'Stop the service first (Ctrl+C, or stop its container or unit), run this command, then start the service again.',
+  });
   try {
     process.exitCode = await run(database, config, cmd);
   } finally {

@@ -10,13 +10,9 @@
  * Exit status: 0 the chain is intact (or sealing worked); 1 a problem was found; 2 wrong usage or configuration;
  * 3 the check could not run (database unreachable); 75 the embedded database is in use by the running service.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { ConfigError, loadConfig, type Config } from '../src/config.js';
-import { openDatabase, type Database } from '../src/db/client.js';
-import { DatabaseLockedError } from '../src/db/lock.js';
+import { fail, loadCliConfig, openCliDatabase } from './lib/cli.js';
 import { queryRows } from '../src/db/sql.js';
 import { chainStatus, sealPending } from '../src/services/audit/seal.js';
 import { describeProblem, verifyChain } from '../src/services/audit/verify.js';
@@ -33,11 +29,6 @@ const USAGE = `Usage:
 Exit status: 0 intact, 1 problem found, 2 usage or configuration error, 3 could not check, 75 database in use.`;
 
 class UsageError extends Error {}
-
-function fail(code: number, message: string): never {
-  console.error(message);
-  process.exit(code);
-}
 
 function parse(argv: string[]): { command: 'verify' | 'seal'; seal: boolean; json: boolean; grace?: number } {
   let parsed;
@@ -75,35 +66,6 @@ function parse(argv: string[]): { command: 'verify' | 'seal'; seal: boolean; jso
   return { command, seal: values.seal, json: values.json, ...(grace !== undefined ? { grace } : {}) };
 }
 
-async function open(config: Config): Promise<{ database: Database; where: string }> {
-  const pgliteDir = path.join(config.dataDir, 'pglite');
-  if (!config.databaseUrl && !existsSync(path.join(pgliteDir, 'PG_VERSION')))
-    fail(2, `There is no embedded database in ${pgliteDir}. Set DATA_DIR (or DATABASE_URL) to the service's own.`);
-  try {
-    const database = await openDatabase({
-      databaseUrl: config.databaseUrl,
-      pgliteDir,
-      poolSize: 2,
-      appRole: config.databaseAppRole || undefined,
-      // Checking must not change the database's structure.
-      migrate: false,
-    });
-    return {
-      database,
-      where: config.databaseUrl ? 'PostgreSQL server (DATABASE_URL)' : `embedded database in ${pgliteDir}`,
-    };
-  } catch (err) {
-    if (err instanceof DatabaseLockedError)
-      fail(
-        75,
-        `The embedded database in ${pgliteDir} is in use by the running service, and only one process may open it.\n` +
-          'Stop the service, then run this again (it also seals on the way out). To verify while the service runs, ' +
-          'run the service on a PostgreSQL server (DATABASE_URL): there the check can run at any time.',
-      );
-    throw err;
-  }
-}
-
 const n = (x: number) => x.toLocaleString('en-GB');
 
 async function main(): Promise<void> {
@@ -114,15 +76,15 @@ async function main(): Promise<void> {
     if (err instanceof UsageError) fail(2, `${err.message}\n\n${USAGE}`);
     throw err;
   }
-  let config: Config;
-  try {
-    // The cookie secret is of no use here; the service's own environment has it in production, a shell may not.
-    config = loadConfig({ COOKIE_SECRET: 'not-used-by-the-audit-command-line-0123456789', ...process.env });
-  } catch (err) {
-    if (err instanceof ConfigError) fail(2, err.message);
-    throw err;
-  }
-  const { database, where } = await open(config);
+  const config = loadCliConfig('audit');
+  const { database, where } = await openCliDatabase(config, {
+    mustExist: true,
+    // Checking must not change the database's structure.
+    migrate: false,
+    whenLocked:
+      'Stop the service, then run this again (it also seals on the way out). To verify while the service runs, ' +
+      'run the service on a PostgreSQL server (DATABASE_URL): there the check can run at any time.',
+  });
   let exitCode = 0;
   try {
     const [ready] = await queryRows<{ t: string | null }>(
