@@ -895,6 +895,21 @@ const REFERENCE_FUNCTION = `CREATE FUNCTION pg_temp.ref(n bigint) RETURNS text L
   SELECT string_agg(substr('23456789ABCDEFGHJKMNPQRSTUVWXYZ', (((n * 1000003 + 7777777) % 852891037441) / (31::bigint ^ k)::bigint % 31)::int + 1, 1), '' ORDER BY k DESC)
   FROM generate_series(0, 7) AS k $$`;
 
+/**
+ * Target dates (migration 0009 sets them with a row trigger that counts working days one by one): for the bulk load
+ * the trigger is disabled and each referral's date is looked up in a calendar computed once with the same function.
+ */
+const DUE_CALENDAR = [
+  `CREATE TEMP TABLE gen_due AS
+     SELECT d::date AS day, public.prevent_add_working_days(d::date,
+       coalesce((SELECT target_working_days FROM triage_settings WHERE id), 5)) AS due
+     FROM generate_series(current_date - 3700, current_date + 1, interval '1 day') AS d`,
+  `ALTER TABLE gen_due ADD PRIMARY KEY (day)`,
+  `CREATE FUNCTION pg_temp.due(t timestamptz) RETURNS date LANGUAGE sql STABLE AS $$
+     SELECT due FROM gen_due WHERE day = (t AT TIME ZONE 'Europe/London')::date $$`,
+  `ALTER TABLE referrals DISABLE TRIGGER referrals_due_on`,
+];
+
 /** One batch of new people: rows first..last. */
 const PEOPLE_SQL = `
 WITH g AS (
@@ -916,7 +931,7 @@ WITH g AS (
 INSERT INTO referrals (reference, source, status, received_at, person_full_name, person_other_names, person_dob,
   person_age_approx, person_gender, person_address_known, person_address_line1, person_town, person_county, person_postcode,
   concern_text, concern_violence, person_aware, referrer_type, referrer_anonymous, referrer_name, referrer_organisation,
-  referrer_email, referrer_phone, answers, is_repeat)
+  referrer_email, referrer_phone, answers, is_repeat, due_on, state_changed_at)
 SELECT pg_temp.ref(i),
   (ARRAY['email', 'phone', 'post'])[1 + floor(r6 * 3)::int],
   CASE WHEN received_at > now() - interval '20 days' THEN 'new' ELSE 'decided' END,
@@ -943,7 +958,9 @@ SELECT pg_temp.ref(i),
   CASE WHEN r1 < 0.95 THEN 'referrer' || i || '@' || ($5::text[])[1 + floor(r2 * cardinality($5::text[]))::int] END,
   NULL,
   '{}'::jsonb,
-  false
+  false,
+  pg_temp.due(received_at),
+  received_at
 FROM p`;
 
 /**
@@ -958,7 +975,7 @@ WITH src AS (
 INSERT INTO referrals (reference, source, status, received_at, person_full_name, person_other_names, person_dob,
   person_age_approx, person_gender, person_address_known, person_address_line1, person_town, person_county, person_postcode,
   concern_text, concern_violence, person_aware, referrer_type, referrer_anonymous, referrer_name, referrer_organisation,
-  referrer_email, referrer_phone, answers, is_repeat)
+  referrer_email, referrer_phone, answers, is_repeat, due_on, state_changed_at)
 SELECT pg_temp.ref($2 + n), source, 'new', received_at + (now() - received_at) * b,
   CASE WHEN a < 0.25 THEN split_part(person_full_name, ' ', 2) || ' ' || split_part(person_full_name, ' ', 1)
        WHEN a < 0.45 THEN regexp_replace(person_full_name, '^(Mohammed|Muhammad|Mohamed|Mohammad)', (ARRAY['Mohammed', 'Muhammad', 'Mohamed', 'Mohammad'])[1 + floor(c * 4)::int])
@@ -975,7 +992,8 @@ SELECT pg_temp.ref($2 + n), source, 'new', received_at + (now() - received_at) *
   CASE WHEN c < 0.3 THEN NULL ELSE person_address_line1 END, person_town, person_county,
   CASE WHEN c < 0.3 THEN NULL ELSE person_postcode END,
   concern_text, concern_violence, person_aware, referrer_type, referrer_anonymous, referrer_name, referrer_organisation,
-  referrer_email, referrer_phone, '{}'::jsonb, false
+  referrer_email, referrer_phone, '{}'::jsonb, false,
+  pg_temp.due(received_at + (now() - received_at) * b), received_at + (now() - received_at) * b
 FROM src WHERE n <= $3`;
 
 const started = Date.now();
@@ -991,6 +1009,7 @@ try {
   await client.query(`SET synchronous_commit = off; SET maintenance_work_mem = '1GB'; SET work_mem = '256MB'`);
   for (const ddl of MATCH_INDEXES) await client.query(`DROP INDEX IF EXISTS "${indexName(ddl)}"`);
   await client.query(REFERENCE_FUNCTION);
+  for (const statement of DUE_CALENDAR) await client.query(statement);
   await client.query(
     `CREATE TEMP TABLE gen_culture (lo float8, hi float8, male text[], female text[], family text[], family_first float8)`,
   );
@@ -1018,6 +1037,7 @@ try {
   const added = await client.query(REPEATS_SQL, [percent, people, repeats]);
   console.log(`${added.rowCount?.toLocaleString('en-GB')} repeat referrals at ${seconds()} s`);
   // Unused references (if the sample came up short) are harmless: a reference is never reused anyway.
+  await client.query('ALTER TABLE referrals ENABLE TRIGGER referrals_due_on');
   for (const ddl of MATCH_INDEXES) {
     const t = Date.now();
     await client.query(ddl);
@@ -1032,5 +1052,7 @@ try {
     `${Number(n).toLocaleString('en-GB')} referrals loaded into ${DB_NAME} in ${seconds()} s (target: under 300 s)`,
   );
 } finally {
+  // Whatever happened, the database is left with its trigger on (a failed load must not leave it off).
+  await client.query('ALTER TABLE referrals ENABLE TRIGGER referrals_due_on').catch(() => undefined);
   await client.end();
 }
