@@ -25,6 +25,7 @@ import { publicRoutes } from './routes/public.js';
 import { frameworkErrorPage, registerErrorHandlers } from './routes/errors.js';
 import { healthRoutes } from './routes/health.js';
 import { registerStaffRoutes } from './routes/staff/index.js';
+import { referrerRoutes } from './routes/referrer.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -139,6 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     baseUrl: config.baseUrl,
     teamInbox: config.teamInbox,
     messageDomain: /@([^>\s]+)/.exec(config.mailFrom)?.[1] ?? 'localhost',
+    addInformationDays: config.recontact.addInformationDays,
   };
   const rate = { max: config.rateLimitPublicPost, timeWindow: '1 minute' };
   const ttl = config.site.retention.draftHours;
@@ -153,6 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     site: config.site,
     choices: { concernTypes: ctx.concernTypes.map((c) => c.label), sectors: ctx.sectors.map((s) => s.label) },
   });
+  referrerRoutes(app, { db: database.db, render, site: config.site, rateLimit: rate });
   await registerStaffRoutes(app, { db: database.db, render, config, secureCookies: isProd });
   healthRoutes(app, database);
   registerErrorHandlers(app, render);

@@ -96,6 +96,18 @@ const envSchema = z.object({
   OIDC_ALLOW_HTTP: boolFromEnv,
   OIDC_DISPLAY_NAME: z.string().min(1).default('your organisation account'),
   AUDIT_SEAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  ATTACHMENTS_DIR: z
+    .string()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  RECONTACT_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  ADD_INFORMATION_DAYS: z.coerce.number().int().min(1).max(365).default(90),
 });
 
 export interface Config {
@@ -127,6 +139,10 @@ export interface Config {
   /** Staff single sign-on; undefined when no identity provider is configured. */
   oidc: OidcConfig | undefined;
   auditSealSeconds: number;
+  /** Files kept with a case: the largest accepted, and the folder for their bytes (undefined: in the database). */
+  attachments: { maxBytes: number; dir: string | undefined };
+  /** Links to the referrer: an officer's question (days the link lasts) and "add information later" (days). */
+  recontact: { days: number; addInformationDays: number };
   site: Site;
 }
 
@@ -238,6 +254,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     oidc: loadOidc(e),
     auditSealSeconds: e.AUDIT_SEAL_SECONDS,
+    attachments: {
+      maxBytes: e.ATTACHMENT_MAX_BYTES,
+      dir: e.ATTACHMENTS_DIR ? path.resolve(rootDir, e.ATTACHMENTS_DIR) : undefined,
+    },
+    recontact: { days: e.RECONTACT_DAYS, addInformationDays: e.ADD_INFORMATION_DAYS },
     site,
     ...overrides,
   };

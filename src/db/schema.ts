@@ -190,6 +190,10 @@ export const referrals = pgTable(
     index('referrals_officer_queue_idx')
       .on(t.assignedOfficerId, t.status, t.dueOn)
       .where(sql`status <> 'decided'`),
+    /** The triage queue page in its order (target date, then receipt), read a page at a time. */
+    index('referrals_triage_order_idx')
+      .on(t.dueOn, t.receivedAt, t.reference)
+      .where(sql`status <> 'decided'`),
   ],
 );
 

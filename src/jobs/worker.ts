@@ -6,11 +6,15 @@ import { deleteExpiredDrafts } from '../db/repositories/drafts.js';
 import type { Mailer } from '../services/mailer.js';
 import { safeError } from '../lib/logger.js';
 import { sealPending } from '../services/audit/seal.js';
+import { releaseHeldReferrals } from '../services/triage/workflow.js';
+import { londonDate } from '../lib/dates.js';
 
 export const DELIVER_QUEUE = 'outbox-deliver';
 export const SWEEP_QUEUE = 'outbox-sweep';
 export const DRAFTS_QUEUE = 'drafts-expire';
 export const SEAL_QUEUE = 'audit-seal';
+/** Referrals whose hold date has come back to their officer (daily, and at every start). */
+export const HOLDS_QUEUE = 'holds-release';
 /** A full search for late-committed log rows at most this often (the regular runs look back an hour). */
 const FULL_SEAL_EVERY_MS = 30 * 60_000;
 
@@ -77,6 +81,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   await boss.createQueue(DELIVER_QUEUE, { name: DELIVER_QUEUE, ...jobRetry });
   await boss.createQueue(SWEEP_QUEUE);
   await boss.createQueue(DRAFTS_QUEUE);
+  await boss.createQueue(HOLDS_QUEUE);
   // 'stately': at most one request waiting and one running, however many processes ask.
   await boss.createQueue(SEAL_QUEUE, { name: SEAL_QUEUE, policy: 'stately', retryLimit: 0 });
 
@@ -152,6 +157,14 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
     const n = await deleteExpiredDrafts(database.db);
     log.info({ count: n }, 'expired drafts deleted');
   });
+  const releaseHolds = async () => {
+    const n = await releaseHeldReferrals(database.db, londonDate(new Date()));
+    if (n > 0) log.info({ count: n }, 'referrals on hold came back into triage');
+    return n;
+  };
+  await boss.work(HOLDS_QUEUE, async () => {
+    await releaseHolds();
+  });
   await boss.work(SEAL_QUEUE, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2 }, async () => {
     const n = await sealAccessLog();
     if (n > 0) log.debug({ count: n }, 'access log sealed');
@@ -170,7 +183,11 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   if (opts.schedule !== false) {
     await boss.schedule(SWEEP_QUEUE, '* * * * *');
     await boss.schedule(DRAFTS_QUEUE, '17 * * * *');
+    // Just after midnight UK time (pg-boss's cron runs in UTC unless told): a hold "until" a day ends as it starts.
+    await boss.schedule(HOLDS_QUEUE, '5 0 * * *', undefined, { tz: 'Europe/London' });
   }
+  // Holds that ended while no worker ran come back at once.
+  await releaseHolds().catch((err: Error) => log.warn({ err: safeError(err) }, 'could not release held referrals'));
   // Anything left pending by a previous run (crash between commit and hand-over) is picked up at once.
   await notify(await pendingMessageIds(database.db, 0, 1000));
 

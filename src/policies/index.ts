@@ -196,5 +196,7 @@ export function homeSections(p: Principal): string[] {
   if (hasRole(p, 'dpo')) sections.push('audit');
   if (hasRole(p, 'administrator')) sections.push('admin');
   if (decide('reference.postcodes', p).outcome === 'allow') sections.push('postcodes');
+  if (decide('triage.approve', p).outcome === 'allow') sections.push('approvals');
+  if (decide('staff.search', p).outcome === 'allow') sections.push('search');
   return sections;
 }

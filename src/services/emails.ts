@@ -23,7 +23,29 @@ function signOff(site: Site): string {
   return `${site.teamName}\n${site.forceName}\n${site.teamEmail}`;
 }
 
-export function referralAcknowledgement(site: Site, reference: string): EmailContent {
+/**
+ * The referrer's link to add information to their referral later (single use), for the acknowledgement. Only the
+ * link and its expiry: nothing about the referral.
+ */
+export interface AddInformationLink {
+  url: string;
+  /** When it stops working, as people read it ("25 February 2027 at 3:04pm"). */
+  expires: string;
+}
+
+export function referralAcknowledgement(
+  site: Site,
+  reference: string,
+  addInformation?: AddInformationLink,
+): EmailContent {
+  const later = addInformation
+    ? [
+        'If you remember something else, you can add it to your referral with this link. It works once.',
+        addInformation.url,
+        `The link stops working on ${addInformation.expires}.`,
+        '',
+      ]
+    : [];
   return {
     template: 'referral-acknowledgement',
     subject: `We have received your Prevent referral: ${reference}`,
@@ -40,6 +62,7 @@ export function referralAcknowledgement(site: Site, reference: string): EmailCon
       '',
       'We do not include any details of your concern in emails. Quote your reference number if you contact us.',
       '',
+      ...later,
       urgentHelp(site),
       '',
       `If you did not make this referral, please tell us at ${site.teamEmail}.`,

@@ -2,12 +2,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, getTableColumns, getTableName, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
-import { accessLog, adviceRequests, drafts, outbox, referrals } from '../db/schema.js';
+import { accessLog, adviceRequests, drafts, outbox, recontactRequests, referrals } from '../db/schema.js';
 import { finalAnswers, type Journey } from '../forms/journey.js';
 import { toIsoDate, type DateValue, type Values } from '../forms/fields.js';
 import type { Site } from '../config.js';
 import { generateReference } from './reference.js';
 import { adviceAcknowledgement, referralAcknowledgement, teamNotification, type EmailContent } from './emails.js';
+import { formatLondon } from '../lib/dates.js';
+import { expiryFrom, newToken, referrerLink } from './triage/recontact.js';
 
 export type SubmitResult =
   | { status: 'submitted'; reference: string; outboxIds: string[] }
@@ -20,6 +22,8 @@ export interface SubmitDeps {
   baseUrl: string;
   teamInbox: string;
   messageDomain: string;
+  /** Days the referrer's "add information later" link lasts (ADD_INFORMATION_DAYS; 90 when not given). */
+  addInformationDays?: number;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -138,18 +142,27 @@ interface Prepared {
   record: Record<string, unknown>;
   contactEmail: string | null;
   ack: EmailContent;
+  /** The referrer's single-use "add information later" link (only its hash is stored), when they gave an e-mail. */
+  addInformation?: { tokenHash: string; expiresAt: Date };
 }
 
 function prepare(journey: Journey, values: Values, reference: string, draftId: string, deps: SubmitDeps): Prepared {
   const snapshot = { formVersion: journey.version, values };
   if (journey.kind === 'referral') {
     const row = referralRow(values);
+    const link = row.referrerEmail ? newToken() : undefined;
+    const expiresAt = expiryFrom(new Date(), deps.addInformationDays ?? 90);
     return {
       kind: 'referral',
       recordTable: referrals,
       record: { ...row, reference, draftId, source: 'online', answers: snapshot },
       contactEmail: row.referrerEmail ?? null,
-      ack: referralAcknowledgement(deps.site, reference),
+      ack: referralAcknowledgement(
+        deps.site,
+        reference,
+        link && { url: referrerLink(deps.baseUrl, link.token), expires: formatLondon(expiresAt, true) },
+      ),
+      ...(link ? { addInformation: { tokenHash: link.hash, expiresAt } } : {}),
     };
   }
   const row = adviceRow(values);
@@ -202,6 +215,10 @@ export async function submitDraft(db: Db, journey: Journey, draftId: string, dep
       `ref as (insert into case_references (reference, kind) select ${referenceParam}, ${params.add(p.kind, 'text')}
         from claimed returning reference)`,
       `rec as (${insertFromClaim(params, p.recordTable, { id: recordId, ...p.record })} returning id)`,
+      // The chronology starts with how the case arrived.
+      `received as (insert into case_events (${p.kind === 'referral' ? 'referral_id' : 'advice_id'}, kind, author_kind, data)
+        select ${params.add(recordId, 'uuid')}, 'received', 'system', ${params.add(JSON.stringify({ source: 'online' }), 'jsonb')}
+        from claimed returning id)`,
       `log as (${insertFromClaim(params, accessLog, {
         action: 'collection',
         recordType: p.kind,
@@ -223,6 +240,16 @@ export async function submitDraft(db: Db, journey: Journey, draftId: string, dep
             messageId: `<${m.id}@${deps.messageDomain}>`,
           })} returning id)`,
       ),
+      ...(p.addInformation
+        ? [
+            `addinfo as (${insertFromClaim(params, recontactRequests, {
+              referralId: recordId,
+              purpose: 'add_information',
+              tokenHash: p.addInformation.tokenHash,
+              expiresAt: p.addInformation.expiresAt,
+            })} returning id)`,
+          ]
+        : []),
     ];
     const text = `${parts.join(',\n')}
       select (select count(*) from ref)::int as refs, (select count(*) from claimed)::int as claimed,

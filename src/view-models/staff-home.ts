@@ -18,14 +18,36 @@ export function staffHomeSections(
           text: counts
             ? `${plural(counts.referrals, 'new referral')} and ${plural(counts.advice, 'new advice request')} waiting.`
             : 'Referrals and advice requests waiting for the Prevent team.',
-          links: [{ href: '/staff/intake', text: 'Open the intake list' }],
+          links: [
+            { href: '/staff/intake', text: 'Open the intake list' },
+            { href: '/staff/triage', text: 'Open the triage queue' },
+            { href: '/staff/intake/from-email', text: 'Record a referral that arrived by e-mail' },
+          ],
+        });
+        break;
+      case 'approvals':
+        out.push({
+          heading: 'Supervision',
+          text: 'Threshold decisions waiting for your approval, the team’s workload, and the wording of explanations sent to referrers.',
+          links: [
+            { href: '/staff/triage/approvals', text: 'Decisions waiting for approval' },
+            { href: '/staff/triage/workload', text: 'Workload per officer' },
+            { href: '/staff/triage/templates', text: 'Wording of explanations' },
+          ],
+        });
+        break;
+      case 'search':
+        out.push({
+          heading: 'Search',
+          text: 'Find referrals and advice requests you may see, by reference, name, date of birth, postcode or words in the concern. Every search is recorded with its terms.',
+          links: [{ href: '/staff/search', text: 'Search cases' }],
         });
         break;
       case 'channel':
         out.push({
           heading: 'Channel cases for your council',
-          text: 'Cases handed over to your council by the Prevent team will appear here.',
-          links: [],
+          text: 'Referrals the Prevent team has handed over to your council, to accept or return.',
+          links: [{ href: '/staff/channel/handovers', text: 'Hand-overs waiting for an answer' }],
         });
         break;
       case 'panel':

@@ -2,6 +2,7 @@ import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { rootDir, type Site } from '../config.js';
 import { formatLondon } from '../lib/dates.js';
+import { summaryListHtml, tableHtml, type SummaryListParams, type TableParams } from './govuk-html.js';
 
 /**
  * Nunjucks' built-in `trim` uses a regular expression that is quadratic on long runs of whitespace, and govuk-frontend's
@@ -29,5 +30,32 @@ export function createViewEnvironment(site: Site, opts: { watch?: boolean } = {}
   env.addGlobal('site', site);
   env.addFilter('londonDateTime', (d: Date | string) => formatLondon(d, true));
   env.addFilter('londonDate', (d: Date | string) => formatLondon(d, false));
+  addComponentGlobals(env);
   return env;
+}
+
+/**
+ * Fast stand-ins for govuk-frontend macros on the busiest staff pages (same parameters, same markup):
+ * `appTable` and `appSummaryList` are string builders (`govuk-html.ts`); `appPagination` renders the real
+ * `govukPagination` once per set of parameters (page numbers and links, nothing personal) and keeps the result.
+ */
+function addComponentGlobals(env: nunjucks.Environment): void {
+  const safe = (html: string) => new nunjucks.runtime.SafeString(html);
+  env.addGlobal('appTable', (params: TableParams) => safe(tableHtml(params)));
+  env.addGlobal('appSummaryList', (params: SummaryListParams) => safe(summaryListHtml(params)));
+  const pagination = new nunjucks.Template(
+    '{% from "govuk/components/pagination/macro.njk" import govukPagination %}{{ govukPagination(params) }}',
+    env,
+  );
+  const rendered = new Map<string, string>();
+  env.addGlobal('appPagination', (params: unknown) => {
+    const key = JSON.stringify(params);
+    let html = rendered.get(key);
+    if (html === undefined) {
+      html = pagination.render({ params });
+      if (rendered.size >= 1000) rendered.clear();
+      rendered.set(key, html);
+    }
+    return safe(html);
+  });
 }

@@ -1,7 +1,11 @@
 import type { FastifyReply } from 'fastify';
 import type nunjucks from 'nunjucks';
+import { staffShellRenderer } from './staff-shell.js';
 
-export type Render = (reply: FastifyReply, template: string, context: Record<string, unknown>) => FastifyReply;
+export type Render = ((reply: FastifyReply, template: string, context: Record<string, unknown>) => FastifyReply) & {
+  /** The environment it renders with (staff pages use it for the cached layout, `staff-shell.ts`). */
+  env?: nunjucks.Environment;
+};
 
 export interface NavItem {
   href: string;
@@ -21,10 +25,32 @@ export function navigation(active: string | undefined): { href: string; text: st
 
 /** Renders a page with the shared context (navigation) and sends it as HTML. */
 export function createRender(env: nunjucks.Environment): Render {
-  return (reply, template, context) => {
+  const render: Render = (reply, template, context) => {
     const html = env.render(template, { navigation: navigation(context.activeNav as string | undefined), ...context });
     return reply.type('text/html; charset=utf-8').send(html);
   };
+  render.env = env;
+  return render;
+}
+
+/**
+ * Renders a staff page (a template extending `staff/layout.njk`) through the cached layout: the same HTML as `render`,
+ * with the layout rendered once per navigation instead of on every request. Falls back to `render` when it has no
+ * environment (a test's stand-in).
+ */
+export function createStaffRender(render: Render): Render {
+  const env = render.env;
+  if (!env) return render;
+  const shell = staffShellRenderer(env);
+  const staffRender: Render = (reply, template, context) => {
+    const html = shell.render(template, {
+      navigation: navigation(context.activeNav as string | undefined),
+      ...context,
+    });
+    return reply.type('text/html; charset=utf-8').send(html);
+  };
+  staffRender.env = env;
+  return staffRender;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { queryRows } from '../sql.js';
+import { preparedRows } from './prepared.js';
 
 /** How many referrals and advice requests are waiting (for the Prevent team's home page). */
 export async function intakeCounts(db: Db): Promise<{ referrals: number; advice: number }> {
@@ -37,32 +38,19 @@ export interface IntakeQueuePage {
  * is short), the two are merged with UNION ALL and cut with LIMIT/OFFSET, and the totals come from the same statement,
  * so they are there even for a page past the end. About 2 ms with 100,000 referrals on PostgreSQL.
  */
-export async function intakeQueue(db: Db, opts: { page: number; perPage: number }): Promise<IntakeQueuePage> {
-  const perPage = Math.max(1, Math.floor(opts.perPage));
-  const offset = (Math.max(1, Math.floor(opts.page)) - 1) * perPage;
-  const reach = offset + perPage;
-  const rows = await queryRows<{
-    total: number | string;
-    kind: 'referral' | 'advice' | null;
-    reference: string | null;
-    received_at: Date | string | null;
-    source: IntakeItem['source'] | null;
-    officer_name: string | null;
-  }>(
-    db,
-    sql`
+const INTAKE_QUEUE = `
     with queue as (
       (select 'referral' as kind, r.reference, r.received_at, r.source, r.assigned_officer_id
-         from referrals r where r.status = 'new' order by r.received_at, r.reference limit ${reach})
+         from referrals r where r.status = 'new' order by r.received_at, r.reference limit $1::int)
       union all
       (select 'advice' as kind, a.reference, a.received_at, a.source, null::uuid as assigned_officer_id
-         from advice_requests a where a.status = 'new' order by a.received_at, a.reference limit ${reach})
+         from advice_requests a where a.status = 'new' order by a.received_at, a.reference limit $1::int)
     ),
     page as (
       select q.kind, q.reference, q.received_at, q.source, u.display_name as officer_name
         from queue q left join staff_users u on u.id = q.assigned_officer_id
        order by q.received_at, q.reference
-       limit ${perPage} offset ${offset}
+       limit $2::int offset $3::int
     ),
     totals as (
       select (select count(*) from referrals where status = 'new')
@@ -70,8 +58,20 @@ export async function intakeQueue(db: Db, opts: { page: number; perPage: number 
     )
     select t.total, p.kind, p.reference, p.received_at, p.source, p.officer_name
       from totals t left join page p on true
-     order by p.received_at, p.reference`,
-  );
+     order by p.received_at, p.reference`;
+
+export async function intakeQueue(db: Db, opts: { page: number; perPage: number }): Promise<IntakeQueuePage> {
+  const perPage = Math.max(1, Math.floor(opts.perPage));
+  const offset = (Math.max(1, Math.floor(opts.page)) - 1) * perPage;
+  const reach = offset + perPage;
+  const rows = await preparedRows<{
+    total: number | string;
+    kind: 'referral' | 'advice' | null;
+    reference: string | null;
+    received_at: Date | string | null;
+    source: IntakeItem['source'] | null;
+    officer_name: string | null;
+  }>(db, 'intake_queue_page', INTAKE_QUEUE, [reach, perPage, offset]);
   const total = Number(rows[0]?.total ?? 0);
   const items: IntakeItem[] = [];
   for (const row of rows) {

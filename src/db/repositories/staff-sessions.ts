@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { queryRows } from '../sql.js';
+import { preparedRows } from './prepared.js';
 import { staffSessions, type OrganisationKind, type Role, type SessionStage } from '../schema.js';
 
 export function hashSessionId(rawId: string): string {
@@ -66,13 +67,29 @@ export async function rotateSession(db: Db, oldHash: string, stage: SessionStage
   return rows.length ? rawId : null;
 }
 
+/** Every staff request runs this: a named prepared statement on PostgreSQL (`prepared.ts`). */
+const LOAD_SESSION = `
+    select s.id_hash, s.stage, s.method, s.created_at, s.last_seen_at, s.expires_at,
+           u.id as user_id, u.email, u.display_name, u.status,
+           o.id as organisation_id, o.code as organisation_code, o.name as organisation_name, o.kind as organisation_kind,
+           coalesce((select array_agg(r.role order by r.role) from staff_roles r where r.user_id = u.id), '{}') as roles
+    from staff_sessions s
+    join staff_users u on u.id = s.user_id
+    join organisations o on o.id = u.organisation_id
+    where s.id_hash = $1
+      and s.ended_at is null
+      and s.expires_at > now()
+      and s.last_seen_at > now() - make_interval(mins => $2::int)
+      and u.status = 'active'
+      and o.active`;
+
 /**
  * The live session for a cookie value, with its person, organisation and roles, in one query; null when it does not
  * exist, has ended, passed its absolute limit or been idle too long, or its person is disabled.
  */
 export async function loadSession(db: Db, rawId: string, idleMinutes: number): Promise<LoadedSession | null> {
   const idHash = hashSessionId(rawId);
-  const result = await queryRows<{
+  const result = await preparedRows<{
     id_hash: string;
     stage: SessionStage;
     method: 'password' | 'oidc';
@@ -88,23 +105,7 @@ export async function loadSession(db: Db, rawId: string, idleMinutes: number): P
     organisation_name: string;
     organisation_kind: OrganisationKind;
     roles: Role[] | string;
-  }>(
-    db,
-    sql`
-    select s.id_hash, s.stage, s.method, s.created_at, s.last_seen_at, s.expires_at,
-           u.id as user_id, u.email, u.display_name, u.status,
-           o.id as organisation_id, o.code as organisation_code, o.name as organisation_name, o.kind as organisation_kind,
-           coalesce((select array_agg(r.role order by r.role) from staff_roles r where r.user_id = u.id), '{}') as roles
-    from staff_sessions s
-    join staff_users u on u.id = s.user_id
-    join organisations o on o.id = u.organisation_id
-    where s.id_hash = ${idHash}
-      and s.ended_at is null
-      and s.expires_at > now()
-      and s.last_seen_at > now() - make_interval(mins => ${idleMinutes})
-      and u.status = 'active'
-      and o.active`,
-  );
+  }>(db, 'staff_session_load', LOAD_SESSION, [idHash, idleMinutes]);
   const row = result[0];
   if (!row) return null;
   return {
@@ -130,11 +131,10 @@ export async function loadSession(db: Db, rawId: string, idleMinutes: number): P
 
 /** Marks the session used now (its idle limit starts again). */
 export async function touchSession(db: Db, idHash: string): Promise<void> {
-  await db
-    .update(staffSessions)
-    .set({ lastSeenAt: sql`now()` })
-    .where(and(eq(staffSessions.idHash, idHash), isNull(staffSessions.endedAt)));
+  await preparedRows(db, 'staff_session_touch', TOUCH_SESSION, [idHash]);
 }
+
+const TOUCH_SESSION = `update staff_sessions set last_seen_at = now() where id_hash = $1 and ended_at is null`;
 
 export async function endSession(db: Db, idHash: string, reason: string): Promise<void> {
   await db

@@ -8,11 +8,14 @@ import {
   type ReferralRecord,
 } from '../../db/repositories/cases.js';
 import { intakeQueue } from '../../db/repositories/intake.js';
+import { loadTriageSummary } from '../../db/repositories/triage-summary.js';
+import { londonDate } from '../../lib/dates.js';
+import { adviceActions, caseActions } from '../../view-models/case-actions.js';
 import { activeConcernTypes, activeSectors } from '../../db/repositories/reference-data.js';
 import type { Journey } from '../../forms/journey.js';
 import { referralJourney } from '../../forms/referral/index.js';
 import { decide, type CaseScope, type Principal } from '../../policies/index.js';
-import { renderReferralSummaryPdf, type ReferralSummary } from '../../services/pdf/referral-summary-pdf.js';
+import type { ReferralSummary } from '../../services/pdf/referral-summary-pdf.js';
 import { referralSummary } from '../../services/referral-summary.js';
 import {
   adviceView,
@@ -59,7 +62,8 @@ export function casesRoutes(app: FastifyInstance, deps: StaffDeps): void {
       const pages = lastPage(total, INTAKE_PAGE_SIZE);
       if (page > pages) return reply.redirect(pages === 1 ? INTAKE_URL : `${INTAKE_URL}?page=${pages}`, 303);
       // A list of references is not a view of any one case, but it is a look at the queue: one entry per page seen.
-      await logConsultation({ recordType: 'intake-list', detail: { page, shown: items.length } });
+      // It is written while the page renders; the registry holds the response until it is committed.
+      void logConsultation({ recordType: 'intake-list', detail: { page, shown: items.length } });
       return render(reply, 'staff/cases/intake.njk', {
         pageTitle:
           pages > 1
@@ -80,15 +84,20 @@ export function casesRoutes(app: FastifyInstance, deps: StaffDeps): void {
     policy: 'case.view',
     scope: (req) => referralScope(db, referenceOf(req)),
     async handler(_req, reply, { principal, scope, reason, render }) {
-      const record = await findReferralRecord(db, scope!.reference);
-      if (!record) return notFound(reply, render);
-      const view = referralView(record, new Date());
+      const [record, triage] = await Promise.all([
+        findReferralRecord(db, scope!.reference),
+        loadTriageSummary(db, scope!.recordId),
+      ]);
+      if (!record || !triage) return notFound(reply, render);
+      const now = new Date();
+      const view = referralView(record, now);
       return render(reply, 'staff/cases/case.njk', {
         pageTitle: view.title,
         backLink: backFor(principal),
         view: caseTemplateView(view),
         reason,
         pdfHref: `${caseHref('referral', scope!.reference)}/summary.pdf`,
+        actions: caseActions(triage, scope!, principal!, londonDate(now)),
       });
     },
   });
@@ -101,6 +110,8 @@ export function casesRoutes(app: FastifyInstance, deps: StaffDeps): void {
     async handler(_req, reply, { scope, render }) {
       const record = await findReferralRecord(db, scope!.reference);
       if (!record) return notFound(reply, render);
+      // The PDF code (and pdfkit) is loaded on the first download, not at start.
+      const { renderReferralSummaryPdf } = await import('../../services/pdf/referral-summary-pdf.js');
       const pdf = await renderReferralSummaryPdf(await pdfSummaryOf(record, journey), deps.config.site);
       return reply
         .type('application/pdf')
@@ -119,10 +130,12 @@ export function casesRoutes(app: FastifyInstance, deps: StaffDeps): void {
       const row = await findAdviceRecord(db, scope!.reference);
       if (!row) return notFound(reply, render);
       const view = adviceView(row);
+      const officer = row.assignedOfficerId ? await staffDisplayName(db, row.assignedOfficerId) : null;
       return render(reply, 'staff/cases/case.njk', {
         pageTitle: view.title,
         backLink: backFor(principal),
         view: caseTemplateView(view),
+        actions: adviceActions(row.status, scope!, principal!, officer),
       });
     },
   });

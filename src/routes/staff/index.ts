@@ -9,6 +9,15 @@ import { casesRoutes } from './cases.js';
 import { auditRoutes } from './audit.js';
 import { earlierReferralsRoutes } from './earlier-referrals.js';
 import { postcodeRoutes } from './postcodes.js';
+import { recontactRoutes } from './recontact.js';
+import { assessmentRoutes } from './assessment.js';
+import { searchRoutes } from './search.js';
+import { triageQueueRoutes } from './triage-queue.js';
+import { decisionRoutes } from './decision.js';
+import { handoverRoutes } from './handover.js';
+import { chronologyRoutes } from './chronology.js';
+import { attachmentRoutes } from './attachments.js';
+import { emailIntakeRoutes } from './email-intake.js';
 
 /** The back office under /staff: every route goes through `staffRoute`, which checks its policy first. */
 export async function registerStaffRoutes(app: FastifyInstance, deps: StaffDeps): Promise<void> {
@@ -22,4 +31,13 @@ export async function registerStaffRoutes(app: FastifyInstance, deps: StaffDeps)
   auditRoutes(app, deps);
   earlierReferralsRoutes(app, deps);
   postcodeRoutes(app, deps);
+  recontactRoutes(app, deps);
+  assessmentRoutes(app, deps);
+  searchRoutes(app, deps);
+  triageQueueRoutes(app, deps);
+  decisionRoutes(app, deps);
+  handoverRoutes(app, deps);
+  chronologyRoutes(app, deps);
+  await attachmentRoutes(app, deps);
+  await emailIntakeRoutes(app, deps);
 }

@@ -15,7 +15,7 @@ import {
   type Principal,
 } from '../../policies/index.js';
 import { staffNavigation } from '../../view-models/staff-nav.js';
-import type { Render } from '../../views/render.js';
+import { createStaffRender, type Render } from '../../views/render.js';
 
 export const STAFF_COOKIE = 'prevent_staff';
 export const STAFF_PREFIX = '/staff';
@@ -28,6 +28,8 @@ declare module 'fastify' {
     staffSession?: LoadedSession | null;
     /** Per-request CSP nonce on staff pages. */
     cspNonce?: string;
+    /** Access-log writes started for this request; the response is not sent before they are committed. */
+    staffLogWrites?: Promise<void>[];
   }
   interface FastifyInstance {
     /** Every route under /staff with its policy, in the order added (the access-matrix test walks it). */
@@ -74,7 +76,8 @@ export interface StaffContext {
   render(reply: FastifyReply, template: string, context: Record<string, unknown>): FastifyReply;
   /**
    * Writes a "consultation" entry for what the page shows when it is not one case (a list, search results): the
-   * person, organisation and reason are filled in. Views of one case are logged by the registry itself.
+   * person, organisation and reason are filled in. Views of one case are logged by the registry itself. The response
+   * is held until the entry is committed, whether or not the handler awaits it (a failed write fails the request).
    */
   logConsultation(entry: {
     recordType: string;
@@ -214,6 +217,8 @@ export function principalOf(session: LoadedSession): Principal {
 /** Adds one staff route. The only way to add a route under /staff: it names its policy, which runs before the handler. */
 export function staffRoute(app: FastifyInstance, deps: StaffDeps, def: StaffRouteDef): void {
   const needs = def.session ?? 'signed_in';
+  // The staff layout is rendered once per navigation and kept; each page fills in its own values (staff-shell.ts).
+  const pageRender = createStaffRender(deps.render);
   const logView = def.logView ?? (def.method === 'GET' && def.scope !== undefined);
   app.route({
     method: def.method,
@@ -228,10 +233,12 @@ export function staffRoute(app: FastifyInstance, deps: StaffDeps, def: StaffRout
       ...(def.rateLimit ? { rateLimit: def.rateLimit } : {}),
     },
     ...(def.method === 'POST' ? { preHandler: app.csrfProtection } : {}),
+    // Nothing is sent (not even a header) until every access-log write the request started has been committed.
+    onSend: awaitLogWrites,
     handler: async (req, reply) => {
       const session = req.staffSession;
       const staffRender = (r: FastifyReply, template: string, context: Record<string, unknown>) =>
-        deps.render(r, template, {
+        pageRender(r, template, {
           ...layoutContext(req, r, session && session.stage === 'signed_in' ? session : undefined, deps.config),
           ...context,
         });
@@ -262,15 +269,15 @@ export function staffRoute(app: FastifyInstance, deps: StaffDeps, def: StaffRout
         reason = await findAccessReason(db(deps), principal, scope);
         if (reason === null && !def.asksReason) return reply.redirect(reasonUrl(scope), 303);
       }
-      const logConsultation = async (entry: {
+      const logConsultation = (entry: {
         recordType: string;
         recordId?: string | null;
         reference?: string | null;
         detail?: Record<string, unknown>;
-      }) => {
-        if (!principal) return;
+      }): Promise<void> => {
+        if (!principal) return Promise.resolve();
         const started = process.hrtime.bigint();
-        await appendAccessLog(db(deps), {
+        const write = appendAccessLog(db(deps), {
           action: 'consultation',
           recordType: entry.recordType,
           recordId: entry.recordId ?? null,
@@ -281,12 +288,19 @@ export function staffRoute(app: FastifyInstance, deps: StaffDeps, def: StaffRout
           channel: 'staff-web',
           justification: reason,
           detail: { route: def.url, basis: decision.basis, ...entry.detail },
+        }).then(() => {
+          // The log write's share of the request, for the benchmark and for anyone watching the service's timings.
+          reply.header('server-timing', `audit;dur=${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(2)}`);
         });
-        // The log write's share of the request, for the benchmark and for anyone watching the service's timings.
-        reply.header('server-timing', `audit;dur=${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(2)}`);
+        // The response waits for it (awaitLogWrites) even if the handler does not.
+        (req.staffLogWrites ??= []).push(write);
+        write.catch(() => {}); // reported where it is awaited (the handler, onSend), never as an unhandled rejection
+        return write;
       };
       if (logView && scope) {
-        await logConsultation({ recordType: scope.recordType, recordId: scope.recordId, reference: scope.reference });
+        // The policy has allowed it: the view's entry is written while the handler reads and renders the case, and
+        // the response is held until the entry is committed (awaitLogWrites). If the write fails, the page is not sent.
+        void logConsultation({ recordType: scope.recordType, recordId: scope.recordId, reference: scope.reference });
       }
       return def.handler(req, reply, {
         principal,
@@ -302,6 +316,19 @@ export function staffRoute(app: FastifyInstance, deps: StaffDeps, def: StaffRout
 }
 
 const db = (deps: StaffDeps) => deps.db;
+
+/**
+ * Route `onSend` hook: holds the response until the access-log writes the request started are committed. A failed
+ * write fails the request (the error page is sent instead of the page, and it waits for nothing more).
+ */
+async function awaitLogWrites(req: FastifyRequest, _reply: FastifyReply, payload: unknown): Promise<unknown> {
+  const writes = req.staffLogWrites;
+  if (writes?.length) {
+    req.staffLogWrites = undefined;
+    await Promise.all(writes);
+  }
+  return payload;
+}
 
 function anonymousPrincipal(session: LoadedSession | null | undefined): Principal {
   return {

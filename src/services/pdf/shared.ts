@@ -10,8 +10,17 @@
  * - right-to-left scripts need their words put in visual order (pdfkit only shapes each word).
  */
 import { readFileSync } from 'node:fs';
-import PDFDocument from 'pdfkit';
+import { createRequire } from 'node:module';
+import type PDFDocument from 'pdfkit';
 import { formatLondon } from '../../lib/dates.js';
+
+/** pdfkit (about 28 MB resident) is loaded the first time a PDF is made, not when the server starts. */
+const requireLazily = createRequire(import.meta.url);
+let PDFDocumentClass: typeof PDFDocument | undefined;
+function newPdfDocument(options?: PDFKit.PDFDocumentOptions): PDFKit.PDFDocument {
+  PDFDocumentClass ??= requireLazily('pdfkit') as typeof PDFDocument;
+  return new PDFDocumentClass(options);
+}
 
 export const PAGE_SIZE = 'A4';
 export const MARGIN = 56;
@@ -79,7 +88,7 @@ function canLoad(data: Buffer): boolean {
   let ok = usable.get(data);
   if (ok === undefined) {
     try {
-      const probe = new PDFDocument({ autoFirstPage: false });
+      const probe = newPdfDocument({ autoFirstPage: false });
       probe.registerFont('Probe', data);
       probe.font('Probe');
       ok = true;
@@ -289,7 +298,7 @@ export class PdfWriter {
       // PDF/UA needs every font embedded, so it is only claimed when we embed one.
       ...(files ? { subset: 'PDF/UA' } : {}),
     } as PDFKit.PDFDocumentOptions;
-    this.doc = new PDFDocument(documentOptions);
+    this.doc = newPdfDocument(documentOptions);
     this.done = new Promise<Buffer>((resolve, reject) => {
       this.doc.on('data', (chunk: Buffer) => this.chunks.push(chunk));
       this.doc.on('end', () => resolve(Buffer.concat(this.chunks)));

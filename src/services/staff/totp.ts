@@ -1,6 +1,11 @@
 import { createHash, createHmac } from 'node:crypto';
 import { generateURI, verify } from 'otplib';
-import QRCode from 'qrcode';
+import { createRequire } from 'node:module';
+import type QRCodeModule from 'qrcode';
+
+/** qrcode (about 10 MB resident) is loaded when someone first sets up an authenticator, not at start. */
+const requireLazily = createRequire(import.meta.url);
+let qrcode: typeof QRCodeModule | undefined;
 
 /**
  * The second factor: TOTP (RFC 6238, 6 digits, 30 seconds, SHA-1: what every authenticator app reads) and single-use
@@ -51,7 +56,11 @@ export function otpauthUri(secret: string, issuer: string, account: string): str
 
 /** The QR code of the otpauth URI, as an SVG data URI (the staff CSP allows data: images). */
 export async function qrCodeDataUri(uri: string): Promise<string> {
-  const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 });
+  const svg = await (qrcode ??= requireLazily('qrcode') as typeof QRCodeModule).toString(uri, {
+    type: 'svg',
+    errorCorrectionLevel: 'M',
+    margin: 4,
+  });
   return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
 }
 

@@ -1,0 +1,1 @@
+CREATE INDEX "referrals_triage_order_idx" ON "referrals" USING btree ("due_on","received_at","reference") WHERE status <> 'decided';

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { and, desc, eq, like } from 'drizzle-orm';
+import type { Browser } from 'playwright-core';
+import { outbox, referrals } from '../../src/db/schema.js';
+import { engines } from '../helpers/engines.js';
+import { axeCheck, newPage, submit, text, useBrowser, type Server } from '../helpers/browser.js';
+import { FormClient } from '../helpers/client.js';
+import { completeJourney, publicReferral } from '../helpers/journeys.js';
+import { signedInStaffPage } from '../helpers/staff-browser.js';
+
+/**
+ * One referral's whole way through triage, across the features, in a real Chromium: made through the public form, taken
+ * from the referral page, the referrer asked for more through a single-use link and answering it (with JavaScript on
+ * and off), the answer in the chronology, and a police-led decision taking effect at once. The other outcomes, the
+ * approval and its return, expired links and the council's return have their own journeys (triage-decision,
+ * triage-recontact).
+ */
+describe.each(engines)('a referral through triage in a browser on %s', (engine) => {
+  let browser: Browser;
+  let server: Server;
+  useBrowser(
+    engine,
+    (b, s) => {
+      browser = b;
+      server = s;
+    },
+    { reset: true },
+  );
+
+  async function stateOf(reference: string): Promise<string> {
+    const [row] = await server.database.db
+      .select({ status: referrals.status })
+      .from(referrals)
+      .where(eq(referrals.reference, reference));
+    return row!.status;
+  }
+
+  it.each([true, false])('from the online form to a recorded decision (JavaScript on: %s)', async (js) => {
+    const reference = await completeJourney(new FormClient(server.baseURL), '/refer', publicReferral);
+    const { page } = await signedInStaffPage(browser, server, { js, roles: ['prevent_officer'] });
+
+    // The officer opens the new referral and takes it.
+    await page.goto(`/staff/referrals/${reference}`);
+    expect(await text(page.locator('main'))).toContain('Not assigned');
+    await axeCheck(page, 'new referral with its triage panel');
+    await Promise.all([
+      page.waitForURL(`**/staff/referrals/${reference}`),
+      page.getByRole('button', { name: 'Take this referral' }).click(),
+    ]);
+    expect(await stateOf(reference)).toBe('in_triage');
+    expect(await text(page.locator('main'))).toContain('In triage');
+
+    // The officer asks the referrer a question.
+    await page.getByRole('link', { name: 'Ask the referrer for more information' }).click();
+    await page.getByRole('textbox', { name: 'What do you need to know?' }).fill('Which youth club does he attend?');
+    expect(await submit(page, 'Send the request')).toBeLessThan(400);
+    expect(await stateOf(reference)).toBe('awaiting_information');
+
+    // The e-mail carries the link and never the question or a name.
+    const [mail] = await server.database.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.reference, reference), like(outbox.textBody, '%/referral-update/%')))
+      .orderBy(desc(outbox.createdAt))
+      .limit(1);
+    expect(mail).toBeTruthy();
+    expect(mail!.textBody).not.toContain('youth club');
+    expect(mail!.textBody).not.toContain('Jamie');
+    const link = /https?:\/\/\S+\/referral-update\/[A-Za-z0-9_-]+/.exec(mail!.textBody)![0];
+    const path = new URL(link).pathname;
+
+    // The referrer answers through the link, once.
+    const referrer = await newPage(browser, server.baseURL, { js });
+    expect((await referrer.goto(path))?.status()).toBe(200);
+    expect(await text(referrer.locator('main'))).toContain('Which youth club does he attend?');
+    await axeCheck(referrer, 'the referrer’s answer page');
+    await referrer.getByRole('textbox', { name: 'Your answer' }).fill('The one on Botchergate, on Thursdays.');
+    expect(await submit(referrer, 'Send')).toBeLessThan(400);
+    await axeCheck(referrer, 'the referrer’s confirmation');
+    expect(await stateOf(reference)).toBe('in_triage');
+    expect((await referrer.goto(path))?.status()).toBe(410);
+    expect(await text(referrer.locator('main'))).not.toContain('youth club');
+
+    // The answer is in the chronology.
+    await page.goto(`/staff/referrals/${reference}/chronology`);
+    expect(await text(page.locator('main'))).toContain('The one on Botchergate, on Thursdays.');
+    await axeCheck(page, 'chronology with the referrer’s answer');
+
+    // A police-led decision needs no approval on a first referral: it takes effect at once.
+    await page.goto(`/staff/referrals/${reference}`);
+    await page.getByRole('link', { name: 'Record the threshold decision' }).click();
+    await page.getByRole('radio', { name: 'Managed by the police (police-led partnership)' }).check();
+    await page
+      .getByRole('textbox', { name: 'Reasons for the decision' })
+      .fill('Contact with the family and the school shows a low risk that the neighbourhood team can manage.');
+    expect(await submit(page, 'Record the decision')).toBeLessThan(400);
+    expect(await stateOf(reference)).toBe('decided');
+    await page.goto(`/staff/referrals/${reference}`);
+    expect(await text(page.locator('main'))).toContain('Managed by the police (police-led partnership)');
+    await axeCheck(page, 'decided referral');
+  });
+});
