@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { referralScope } from '../../db/repositories/case-scope.js';
-import { renderExplanationLetterPdf } from '../../services/pdf/explanation-letter.js';
 import {
   effectiveDecision,
   listDecisions,
@@ -384,6 +383,8 @@ export function decisionRoutes(app: FastifyInstance, deps: StaffDeps): void {
       const explanation = await findExplanation(db, s.recordId, (req.params as { id: string }).id);
       if (!explanation) return notFound(reply, ctx.render);
       const referral = await explanationReferral(db, s.recordId);
+      // The PDF code (and pdfkit) is loaded on the first letter, not at start.
+      const { renderExplanationLetterPdf } = await import('../../services/pdf/explanation-letter.js');
       const pdf = await renderExplanationLetterPdf(
         {
           reference: s.reference,
