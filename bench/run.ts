@@ -675,7 +675,10 @@ function report(
       measured: verification ? (verification.ok ? 'counts match' : 'MISMATCH') : '–',
       result: verdict(verification ? Boolean(verification.ok) : undefined),
     },
-    ...(['intake list', 'referral view'] as const).map((page) => {
+    // Two readings of "≥ 500/s with p99 < 50 ms" per page: throughput and tail latency in one closed-loop run (the
+    // issue's figure), and, stricter, the tail when 500 requests a second arrive whatever the server's pace (open loop,
+    // 50 connections), which also counts the queueing a closed loop hides.
+    ...(['intake list', 'referral view'] as const).flatMap((page) => {
       const title = `Staff ${page} (signed in, logged)`;
       const closedRun = measurements.find(
         (m) => m.scenario === 'e' && m.title === title && m.server === 'ours' && !m.mode.startsWith('fixed'),
@@ -684,24 +687,33 @@ function report(
         (m) => m.scenario === 'e' && m.title === title && m.server === 'ours' && m.mode.startsWith('fixed'),
       );
       const share = auditShares.find((a) => a.page === page);
-      return {
-        target: `Staff ${page} ≥ ${TARGETS.staffPagesPerSecond}/s with p99 < ${TARGETS.staffP99Ms} ms (PostgreSQL, log write included)`,
-        measured:
-          closedRun && fixedRun
-            ? `${closedRun.rps}/s closed loop (p99 ${closedRun.latencyMs.p99} ms); at ${fixedRun.rps}/s offered p99 ${fixedRun.latencyMs.p99} ms` +
-              (share
-                ? `; access-log write ${share.auditMeanMs} ms of ${share.requestMeanMs} ms (${round(share.share * 100, 1)}%)`
-                : '')
-            : '–',
-        result: verdict(
-          closedRun && fixedRun
-            ? closedRun.rps >= TARGETS.staffPagesPerSecond &&
-                fixedRun.latencyMs.p99 < TARGETS.staffP99Ms &&
-                fixedRun.rps >= 0.95 * TARGETS.staffPagesPerSecond &&
-                fixedRun.unexpected === 0
-            : undefined,
-        ),
-      };
+      const shareText = share
+        ? `; access-log write ${share.auditMeanMs} ms of ${share.requestMeanMs} ms (${round(share.share * 100, 1)}%)`
+        : '';
+      return [
+        {
+          target: `Staff ${page} ≥ ${TARGETS.staffPagesPerSecond}/s with p99 < ${TARGETS.staffP99Ms} ms (closed loop, PostgreSQL, log write included)`,
+          measured: closedRun ? `${closedRun.rps}/s, p99 ${closedRun.latencyMs.p99} ms${shareText}` : '–',
+          result: verdict(
+            closedRun
+              ? closedRun.rps >= TARGETS.staffPagesPerSecond &&
+                  closedRun.latencyMs.p99 < TARGETS.staffP99Ms &&
+                  closedRun.unexpected === 0
+              : undefined,
+          ),
+        },
+        {
+          target: `Staff ${page} p99 < ${TARGETS.staffP99Ms} ms at ${TARGETS.staffPagesPerSecond}/s offered (open loop, stricter)`,
+          measured: fixedRun ? `p99 ${fixedRun.latencyMs.p99} ms at ${fixedRun.rps}/s` : '–',
+          result: verdict(
+            fixedRun
+              ? fixedRun.latencyMs.p99 < TARGETS.staffP99Ms &&
+                  fixedRun.rps >= 0.95 * TARGETS.staffPagesPerSecond &&
+                  fixedRun.unexpected === 0
+              : undefined,
+          ),
+        },
+      ];
     }),
     {
       target: `Our server's RSS < ${TARGETS.rssMb} MB during the run`,

@@ -145,6 +145,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const rate = { max: config.rateLimitPublicPost, timeWindow: '1 minute' };
   const ttl = config.site.retention.draftHours;
   const slots = new SlotRenderer(env);
+  // Error pages first: a route takes the error handler in force when it is built, and awaiting a plugin (the staff
+  // area's upload scope) builds the routes added before it.
+  registerErrorHandlers(app, render);
   for (const journey of [referralJourney(ctx), adviceJourney(ctx)]) {
     const service = new JourneyService(database.db, journey, ttl, submitDeps);
     journeyRoutes(app, { service, db: database.db, render, slots, secureCookies: isProd, rateLimit: rate });
@@ -158,6 +161,5 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   referrerRoutes(app, { db: database.db, render, site: config.site, rateLimit: rate });
   await registerStaffRoutes(app, { db: database.db, render, config, secureCookies: isProd });
   healthRoutes(app, database);
-  registerErrorHandlers(app, render);
   return app;
 }

@@ -25,8 +25,7 @@ export async function registerUploads(
   parent: FastifyInstance,
   maxBytes: number,
 ): Promise<void> {
-  // Routes in this scope are added before the app's error pages are set (src/routes/errors.ts, at the end of
-  // buildApp): hand errors (a refused CSRF token, an unreadable body) to whatever handler the app has by then.
+  // Errors in this scope (a refused CSRF token, an unreadable body) go to the app's error pages, whenever they are set.
   instance.setErrorHandler((err, req, reply) => parent.errorHandler.call(parent, err, req, reply));
   await instance.register(multipart, {
     attachFieldsToBody: 'keyValues',
