@@ -1,7 +1,6 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import type { DecisionOutcome, REFERRAL_STATES } from '../schema.js';
-import { queryRows } from '../sql.js';
+import { preparedRows } from './prepared.js';
 
 /** What the referral page needs to say where a referral stands in triage and what can be done next. One query. */
 export interface TriageSummary {
@@ -23,24 +22,7 @@ export interface TriageSummary {
   handover: { status: 'offered' | 'accepted' | 'returned'; organisationName: string } | null;
 }
 
-export async function loadTriageSummary(db: Db, referralId: string): Promise<TriageSummary | null> {
-  const [row] = await queryRows<{
-    status: TriageSummary['status'];
-    due_on: string;
-    on_hold_until: string | null;
-    assigned_officer_id: string | null;
-    officer_name: string | null;
-    is_repeat: boolean;
-    referrer_anonymous: boolean;
-    has_email: boolean;
-    outcome: DecisionOutcome | null;
-    approval: NonNullable<TriageSummary['decision']>['approval'] | null;
-    made_by: string | null;
-    handover_status: NonNullable<TriageSummary['handover']>['status'] | null;
-    council: string | null;
-  }>(
-    db,
-    sql`
+const TRIAGE_SUMMARY = `
       select r.status, to_char(r.due_on, 'YYYY-MM-DD') as due_on, to_char(r.on_hold_until, 'YYYY-MM-DD') as on_hold_until,
         r.assigned_officer_id, u.display_name as officer_name, r.is_repeat, r.referrer_anonymous,
         r.referrer_email is not null as has_email, d.outcome, d.approval, d.made_by, h.status as handover_status,
@@ -55,8 +37,25 @@ export async function loadTriageSummary(db: Db, referralId: string): Promise<Tri
         order by (status in ('offered', 'accepted')) desc, created_at desc limit 1
       ) h on true
       left join organisations o on o.id = h.organisation_id
-      where r.id = ${referralId}`,
-  );
+      where r.id = $1`;
+
+export async function loadTriageSummary(db: Db, referralId: string): Promise<TriageSummary | null> {
+  // A named prepared statement on PostgreSQL (planned once per connection): every referral page runs it.
+  const [row] = await preparedRows<{
+    status: TriageSummary['status'];
+    due_on: string;
+    on_hold_until: string | null;
+    assigned_officer_id: string | null;
+    officer_name: string | null;
+    is_repeat: boolean;
+    referrer_anonymous: boolean;
+    has_email: boolean;
+    outcome: DecisionOutcome | null;
+    approval: NonNullable<TriageSummary['decision']>['approval'] | null;
+    made_by: string | null;
+    handover_status: NonNullable<TriageSummary['handover']>['status'] | null;
+    council: string | null;
+  }>(db, 'triage_summary', TRIAGE_SUMMARY, [referralId]);
   if (!row) return null;
   return {
     status: row.status,
