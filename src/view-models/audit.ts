@@ -4,6 +4,7 @@ import { formatLondon } from '../lib/dates.js';
 import type { ParsedFilters } from '../services/audit/filters.js';
 import { describeProblem, type ChainProblem } from '../services/audit/verify.js';
 import type { ChainStatus } from '../services/audit/seal.js';
+import { referenceInputModel } from './reference-field.js';
 
 /** The six kinds of processing the DPA 2018 s.62 log records, as the data protection officer reads them. */
 export const ACTION_LABELS: Record<AccessAction, string> = {
@@ -124,17 +125,7 @@ export function filterFormModel(
 ) {
   const { values, errors } = parsed;
   return {
-    reference: {
-      id: 'reference',
-      name: 'reference',
-      label: { text: 'Case reference', classes: 'govuk-label--s' },
-      hint: { text: '8 letters and numbers, like 7KM3PQ2D' },
-      value: values.reference,
-      classes: 'govuk-input--width-10',
-      spellcheck: false,
-      autocomplete: 'off',
-      errorMessage: err(errors, 'reference'),
-    },
+    reference: referenceInputModel(values.reference, errors.reference),
     action: {
       id: 'action',
       name: 'action',

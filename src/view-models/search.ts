@@ -6,6 +6,7 @@ import { messages } from '../messages.js';
 import type { SearchResult } from '../services/triage/search.js';
 import { ADVICE_STATUS_LABELS, REFERRAL_STATUS_LABELS } from './case-view.js';
 import { dobText } from './earlier-referrals.js';
+import { referenceInputModel } from './reference-field.js';
 
 /** The staff search form (src/routes/staff/search.ts): parsing, the govuk-frontend parameters, the results table. */
 
@@ -165,17 +166,7 @@ export function searchFormModel(values: SearchFormValues, errors: SearchErrors) 
   const empty = parts.filter((p) => values[`dob-${p}`] === '');
   const marked: readonly string[] = dobError ? (empty.length && empty.length < 3 ? empty : parts) : [];
   return {
-    reference: {
-      id: 'reference',
-      name: 'reference',
-      label: { text: 'Case reference', classes: 'govuk-label--s' },
-      hint: { text: '8 letters and numbers, like 7KM3PQ2D' },
-      value: values.reference,
-      classes: 'govuk-input--width-10',
-      spellcheck: false,
-      autocomplete: 'off',
-      errorMessage: errorOf(errors, 'reference'),
-    },
+    reference: referenceInputModel(values.reference, errors.reference),
     name: {
       id: 'name',
       name: 'name',
