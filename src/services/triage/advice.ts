@@ -6,7 +6,7 @@ import { appendCaseEvent } from '../../db/repositories/case-events.js';
 import { enqueueEmail } from '../../db/repositories/outbox.js';
 import { queryRows } from '../../db/sql.js';
 import type { EmailContent } from '../emails.js';
-import { isActivePreventOfficer, WorkflowError } from './workflow.js';
+import { assignCase, WorkflowError } from './workflow.js';
 
 /**
  * Answering advice requests: an officer writes the reply, which is e-mailed through the outbox when the asker gave an
@@ -205,37 +205,13 @@ export async function closeAdvice(db: Db, staffId: string, adviceId: string): Pr
   });
 }
 
-/**
- * A supervisor gives an advice request to an officer of the Prevent team (with a reason when it moves from one officer
- * to another), as `assignReferral` does for referrals.
- */
-export async function assignAdvice(
+/** A supervisor gives an advice request to an officer of the Prevent team (see `assignCase`). */
+export function assignAdvice(
   db: Db,
   supervisorId: string,
   adviceId: string,
   officerId: string,
   reason: string | null,
 ): Promise<void> {
-  if (!(await isActivePreventOfficer(db, officerId))) {
-    throw new WorkflowError('not_an_officer', 'not an active member of the Prevent team');
-  }
-  await db.transaction(async (tx) => {
-    const [current] = await queryRows<{ assigned_officer_id: string | null }>(
-      tx,
-      sql`select assigned_officer_id from advice_requests where id = ${adviceId} for update`,
-    );
-    if (!current) throw new WorkflowError('not_found', 'no such advice request');
-    if (current.assigned_officer_id === officerId) return;
-    if (current.assigned_officer_id !== null && !reason?.trim()) {
-      throw new WorkflowError('reason_required', 'a reason is needed to reassign an advice request');
-    }
-    await tx.execute(sql`update advice_requests set assigned_officer_id = ${officerId} where id = ${adviceId}`);
-    await appendCaseEvent(tx, {
-      record: { adviceId },
-      kind: 'assigned',
-      author: { kind: 'staff', id: supervisorId },
-      body: reason?.trim() || null,
-      data: { from: current.assigned_officer_id, to: officerId },
-    });
-  });
+  return assignCase(db, supervisorId, { adviceId }, officerId, reason);
 }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { appendCaseEvent, type EventAuthor } from '../../db/repositories/case-events.js';
+import { appendCaseEvent, type EventAuthor, type EventRecord } from '../../db/repositories/case-events.js';
 import type { REFERRAL_STATES } from '../../db/schema.js';
 import { queryRows } from '../../db/sql.js';
 
@@ -126,37 +126,59 @@ export async function takeReferral(db: Db, officerId: string, referralId: string
 }
 
 /**
- * A supervisor assigns or reassigns a referral to an officer of the Prevent team (with a reason when it moves from one
- * officer to another). A new referral moves into triage.
+ * A supervisor assigns or reassigns a referral or an advice request to an officer of the Prevent team (with a reason
+ * when it moves from one officer to another). A new referral moves into triage.
  */
-export async function assignReferral(
+export async function assignCase(
   db: Db,
   supervisorId: string,
-  referralId: string,
+  record: EventRecord,
   officerId: string,
   reason: string | null,
 ): Promise<void> {
   if (!(await isActivePreventOfficer(db, officerId))) {
     throw new WorkflowError('not_an_officer', 'not an active member of the Prevent team');
   }
+  const referralId = 'referralId' in record ? record.referralId : null;
   await db.transaction(async (tx) => {
-    const current = await lockReferral(tx, referralId);
+    const [current] = await queryRows<{ assigned_officer_id: string | null; status: string }>(
+      tx,
+      referralId
+        ? sql`select assigned_officer_id, status from referrals where id = ${referralId} for update`
+        : sql`select assigned_officer_id, status from advice_requests where id = ${'adviceId' in record ? record.adviceId : null} for update`,
+    );
+    if (!current) throw new WorkflowError('not_found', referralId ? 'no such referral' : 'no such advice request');
     if (current.assigned_officer_id === officerId) return;
     if (current.assigned_officer_id !== null && !reason?.trim()) {
-      throw new WorkflowError('reason_required', 'a reason is needed to reassign a referral');
+      throw new WorkflowError('reason_required', 'a reason is needed to reassign a case');
     }
-    await tx.execute(sql`update referrals set assigned_officer_id = ${officerId} where id = ${referralId}`);
+    await tx.execute(
+      referralId
+        ? sql`update referrals set assigned_officer_id = ${officerId} where id = ${referralId}`
+        : sql`update advice_requests set assigned_officer_id = ${officerId} where id = ${'adviceId' in record ? record.adviceId : null}`,
+    );
     await appendCaseEvent(tx, {
-      record: { referralId },
+      record,
       kind: 'assigned',
       author: { kind: 'staff', id: supervisorId },
       body: reason?.trim() || null,
       data: { from: current.assigned_officer_id, to: officerId },
     });
-    if (current.status === 'new') {
+    if (referralId && current.status === 'new') {
       await changeState(tx, referralId, { from: 'new', to: 'in_triage', author: { kind: 'staff', id: supervisorId } });
     }
   });
+}
+
+/** `assignCase` for a referral. */
+export function assignReferral(
+  db: Db,
+  supervisorId: string,
+  referralId: string,
+  officerId: string,
+  reason: string | null,
+): Promise<void> {
+  return assignCase(db, supervisorId, { referralId }, officerId, reason);
 }
 
 /** Reopens a decided referral (back into triage), with the reason in the chronology. */
