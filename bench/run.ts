@@ -4,6 +4,7 @@
  * its own; autocannon runs here. Prints a table, writes bench/results/latest.json, and always exits 0 (not a CI gate).
  * See docs/performance.md for the method and the environment variables.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
@@ -37,7 +38,7 @@ const SUBMIT_RATE = num(env.BENCH_SUBMIT_RATE, 500);
 const SUBMIT_WARMUP = Math.min(WARMUP, 5);
 /** The most submissions per second we provision drafts for during a warm-up. */
 const SUBMIT_CEILING = num(env.BENCH_SUBMIT_CEILING, 2500);
-const ONLY = new Set((env.BENCH_ONLY ?? 'a,b,c,d,e').split(',').map((s) => s.trim()));
+const ONLY = new Set((env.BENCH_ONLY ?? 'a,b,c,d,e,t').split(',').map((s) => s.trim()));
 const PROFILE = env.BENCH_PROFILE === '1';
 const ADMIN_URL = env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = env.BENCH_DATABASE ?? 'prevent_bench';
@@ -796,8 +797,23 @@ function report(
   console.log(`results: ${path.relative(process.cwd(), path.join(resultsDir, 'latest.json'))}`);
 }
 
-main()
+/** Scenario t: the triage figures at 1,000,000 referrals (bench/triage.ts), after the others, in its own process. */
+function triageScenario(): void {
+  if (!ONLY.has('t')) return;
+  spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(path.dirname(fileURLToPath(import.meta.url)), 'triage.ts')],
+    {
+      stdio: 'inherit',
+      env: process.env,
+    },
+  );
+}
+
+const others = [...ONLY].some((s) => s !== 't');
+(others ? main() : Promise.resolve())
   .catch((err: unknown) => {
     console.error('benchmark failed:', err instanceof Error ? (err.stack ?? err.message) : err);
   })
+  .then(triageScenario)
   .finally(() => process.exit(0));

@@ -194,6 +194,10 @@ export const referrals = pgTable(
     index('referrals_triage_order_idx')
       .on(t.dueOn, t.receivedAt, t.reference)
       .where(sql`status <> 'decided'`),
+    /** The queue filtered by type of concern (with or without a state), in the queue's order. */
+    index('referrals_queue_concern_idx')
+      .on(t.concernTypeCode, t.dueOn, t.receivedAt, t.reference, t.status)
+      .where(sql`status <> 'decided'`),
   ],
 );
 
@@ -224,6 +228,10 @@ export const adviceRequests = pgTable(
     assignedOfficerId: uuid('assigned_officer_id').references(() => staffUsers.id),
     answeredAt: ts('answered_at'),
     answeredBy: uuid('answered_by').references(() => staffUsers.id),
+    /** The target date for the reply: working days from receipt, as a referral's, always set by the insert trigger. */
+    dueOn: date('due_on', { mode: 'string' })
+      .notNull()
+      .default(sql`current_date`),
   },
   (t) => [
     check('advice_answered_together', sql`(${t.answeredAt} is null) = (${t.answeredBy} is null)`),
@@ -237,6 +245,10 @@ export const adviceRequests = pgTable(
     /** The intake queue (new advice requests, oldest first). */
     index('advice_intake_idx')
       .on(t.receivedAt, t.reference)
+      .where(sql`status = 'new'`),
+    /** The triage queue's order for advice requests not yet answered (as referrals_triage_order_idx). */
+    index('advice_triage_order_idx')
+      .on(t.dueOn, t.receivedAt, t.reference)
       .where(sql`status = 'new'`),
   ],
 );

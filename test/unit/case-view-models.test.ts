@@ -391,6 +391,8 @@ describe('the advice request view model', () => {
     assignedOfficerId: null,
     answeredAt: new Date('2026-01-06T10:00:00Z'),
     answeredBy: '00000000-0000-4000-8000-000000000009',
+
+    dueOn: '2026-01-12',
   };
 
   it('shows the question, who asked, how to contact them and how it arrived', () => {

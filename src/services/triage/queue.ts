@@ -57,7 +57,7 @@ interface Built {
  * One statement for a page and its total. Each side (referrals, advice requests) takes only the rows the page can need
  * (offset + page size) in the queue's order from `referrals_triage_order_idx` (migration 0011), the two are merged with
  * UNION ALL and cut with LIMIT/OFFSET, and the total comes from the same statement. An advice request's target date is
- * computed as a referral's is: `triage_settings.target_working_days` working days after its receipt (London date).
+ * stored on receipt as a referral's is: `triage_settings.target_working_days` working days after it (London date).
  */
 export function queueQuery(
   filters: QueueFilters,
@@ -102,24 +102,18 @@ export function queueQuery(
   if (withReferrals && filters.concern !== undefined) {
     referralWhere.push(`r.concern_type_code = ${p(filters.concern, 'text')}`);
   }
-  const adviceWhere = withAdvice ? common('a', 'ad.due_on') : [];
+  const adviceWhere = withAdvice ? common('a', 'a.due_on') : [];
 
   const referralSide = `
       (select 'referral' as kind, r.reference, r.status, r.assigned_officer_id, r.received_at, r.due_on
          from referrals r where ${referralWhere.join(' and ')}
         order by r.due_on, r.received_at, r.reference limit ${reachP})`;
-  // Advice requests not yet answered, with their target dates: the working-day function runs once per day of receipt,
-  // not once per request, and the rows are read once for the page and the count.
+  // Advice requests not yet answered, read once for the page and the count; their target dates are stored on receipt
+  // (migration 0013), in the order of `advice_triage_order_idx`.
   const adviceCtes = `
-    advice_days as (
-      select d.day, public.prevent_add_working_days(d.day,
-               coalesce((select s.target_working_days from triage_settings s where s.id), 5)) as due_on
-        from (select distinct (received_at at time zone 'Europe/London')::date as day
-                from advice_requests where status = 'new') d
-    ),
     advice_open as materialized (
-      select a.reference, a.assigned_officer_id, a.received_at, ad.due_on
-        from advice_requests a join advice_days ad on ad.day = (a.received_at at time zone 'Europe/London')::date
+      select a.reference, a.assigned_officer_id, a.received_at, a.due_on
+        from advice_requests a
        where a.status = 'new'${adviceWhere.length ? ` and ${adviceWhere.join(' and ')}` : ''}
     ),`;
   const adviceSide = `

@@ -11,7 +11,7 @@ import {
   WorkflowError,
 } from '../../../src/services/triage/workflow.js';
 import { useTestApp } from '../../helpers/app.js';
-import { createReferral } from '../../helpers/cases.js';
+import { createAdvice, createReferral } from '../../helpers/cases.js';
 import { engines, ownerExec } from '../../helpers/engines.js';
 import { createStaff } from '../../helpers/staff.js';
 
@@ -53,14 +53,29 @@ describe.each(engines)('triage invariants in the database (%s)', (engine) => {
     // 28 Boxing Day substitute], Tue 29 is the fifth working day.
     const r = await createReferral(db(), { receivedAt: new Date('2026-12-18T10:00:00Z') });
     expect((await status(r.id)).due_on).toBe('2026-12-29');
-    // Received late on a Sunday evening in summer time (Monday in UTC is still Sunday in London? no: 23:30 UTC on
-    // Sunday 28 June is 00:30 Monday in London): counted from Monday 29 June, due Monday 6 July.
+    // 23:30 UTC on Sunday 28 June is 00:30 on Monday in London (summer time): counted from Monday 29 June, due
+    // Monday 6 July.
     const s = await createReferral(db(), { receivedAt: new Date('2026-06-28T23:30:00Z') });
     expect((await status(s.id)).due_on).toBe('2026-07-06');
     // The target is a setting.
     await db().execute(sql`update triage_settings set target_working_days = 2`);
     const u = await createReferral(db(), { receivedAt: new Date('2026-12-18T10:00:00Z') });
     expect((await status(u.id)).due_on).toBe('2026-12-22');
+    // Advice requests get theirs the same way (migration 0013), from the setting at the time they arrive.
+    const adviceDue = async (id: string) =>
+      (
+        await queryRows<{ due_on: string }>(
+          db(),
+          sql`select to_char(due_on, 'YYYY-MM-DD') as due_on from advice_requests where id = ${id}`,
+        )
+      )[0]!.due_on;
+    await db().execute(sql`update triage_settings set target_working_days = 5`);
+    expect(await adviceDue((await createAdvice(db(), { receivedAt: new Date('2026-12-18T10:00:00Z') })).id)).toBe(
+      '2026-12-29',
+    );
+    expect(await adviceDue((await createAdvice(db(), { receivedAt: new Date('2026-06-28T23:30:00Z') })).id)).toBe(
+      '2026-07-06',
+    );
   });
 
   it('allows only the states and moves of the workflow', async () => {
