@@ -159,7 +159,7 @@ export const POLICIES = {
   'triage.queue': anyRole(PREVENT_TEAM, 'not in the Prevent team'),
   /** Assigning and reassigning referrals to officers, and the workload per officer. */
   'triage.assign': anyRole(['prevent_supervisor'], 'not a Prevent supervisor'),
-  /** Approving or returning threshold decisions that need assurance (never one's own: the service and database check). */
+  /** The approvals list and page. Each decision's review is `decideReview` (never one's own). */
   'triage.approve': anyRole(['prevent_supervisor'], 'not a Prevent supervisor'),
   /** The wording of explanations sent to referrers. */
   'triage.templates': anyRole(['prevent_supervisor'], 'not a Prevent supervisor'),
@@ -183,6 +183,17 @@ export function isPolicyName(name: unknown): name is PolicyName {
 /** Decides one request. Policies that are about a case get its scope; the others ignore it. */
 export function decide(policy: PolicyName, principal: Principal, scope?: CaseScope): Decision {
   return POLICIES[policy](principal, scope);
+}
+
+/**
+ * Reviewing one decision that waits for approval (approve it, or return it with comments): a Prevent supervisor who
+ * did not make it. Four eyes: the decision service and the database's CHECK on `decisions` hold the same rule.
+ */
+export function decideReview(p: Principal, decision: { madeBy: string }): Decision {
+  const asSupervisor = decide('triage.approve', p);
+  if (asSupervisor.outcome !== 'allow') return asSupervisor;
+  if (decision.madeBy === p.userId) return deny('your own decision');
+  return allow('supervisor:another-officer’s-decision');
 }
 
 /** The home page sections a person sees, from their roles (the page shows only what their role allows). */

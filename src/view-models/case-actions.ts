@@ -1,6 +1,6 @@
 import type { TriageSummary } from '../db/repositories/triage-summary.js';
 import { formatLondon } from '../lib/dates.js';
-import { decide, type CaseScope, type PolicyName, type Principal } from '../policies/index.js';
+import { decide, decideReview, type CaseScope, type PolicyName, type Principal } from '../policies/index.js';
 
 /**
  * Where a referral stands in triage, and the next steps the person looking at it may take: the panel on the referral
@@ -113,7 +113,7 @@ export function caseActions(
     if (summary.status === 'decided') links.push({ href: `${base}/reopen`, text: 'Reopen' });
   }
   if (summary.status === 'awaiting_approval') {
-    if (may('triage.approve') && summary.decision?.madeBy !== principal.userId)
+    if (summary.decision && decideReview(principal, summary.decision).outcome === 'allow')
       links.push({ href: `${base}/approval`, text: 'Approve or return the decision' });
     else note = 'The decision is waiting for a supervisor’s approval.';
   }

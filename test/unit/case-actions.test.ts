@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TriageSummary } from '../../src/db/repositories/triage-summary.js';
 import type { Role } from '../../src/db/schema.js';
-import type { CaseScope, Principal } from '../../src/policies/index.js';
+import { decideReview, type CaseScope, type Principal } from '../../src/policies/index.js';
 import { caseActions } from '../../src/view-models/case-actions.js';
 
 const OFFICER = '00000000-0000-4000-8000-00000000000a';
@@ -157,5 +157,21 @@ describe('the referral page’s triage panel', () => {
     );
     expect(texts(v)).toEqual(['Chronology, notes and files', 'Accept or return this hand-over']);
     expect(v.takeUrl).toBeNull();
+  });
+});
+
+describe('reviewing a decision (decideReview)', () => {
+  it('allows a Prevent supervisor to review another person’s decision', () => {
+    expect(decideReview(principal(SUPERVISOR, ['prevent_supervisor']), { madeBy: OFFICER }).outcome).toBe('allow');
+  });
+
+  it('never lets anyone review their own decision, supervisor or not', () => {
+    const own = decideReview(principal(SUPERVISOR, ['prevent_supervisor', 'prevent_officer']), { madeBy: SUPERVISOR });
+    expect(own).toEqual({ outcome: 'deny', why: 'your own decision' });
+  });
+
+  it('refuses officers, and a supervisor role held outside the Prevent team', () => {
+    expect(decideReview(principal(OFFICER, ['prevent_officer']), { madeBy: SUPERVISOR }).outcome).toBe('deny');
+    expect(decideReview(principal(SUPERVISOR, ['prevent_supervisor'], true), { madeBy: OFFICER }).outcome).toBe('deny');
   });
 });

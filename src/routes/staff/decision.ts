@@ -24,6 +24,7 @@ import {
 } from '../../services/triage/explanation.js';
 import { WorkflowError } from '../../services/triage/workflow.js';
 import { messages } from '../../messages.js';
+import { decideReview } from '../../policies/index.js';
 import { formatLondon } from '../../lib/dates.js';
 import {
   approvalsTable,
@@ -184,7 +185,7 @@ export function decisionRoutes(app: FastifyInstance, deps: StaffDeps): void {
     const s = ctx.scope!;
     const list = await listDecisions(db, s.recordId);
     const pending: DecisionRow | undefined = list[0]?.approval === 'pending' ? list[0] : undefined;
-    const own = pending !== undefined && pending.madeBy === ctx.principal!.userId;
+    const own = pending !== undefined && decideReview(ctx.principal!, pending).outcome !== 'allow';
     const errors = opts.errors ?? {};
     return ctx.render(Object.keys(errors).length ? reply.code(400) : reply, 'staff/triage/decision/approval.njk', {
       pageTitle: `Approve the decision – referral ${s.reference}`,
@@ -232,7 +233,7 @@ export function decisionRoutes(app: FastifyInstance, deps: StaffDeps): void {
       const pending = list[0]?.approval === 'pending' ? list[0] : undefined;
       // Nothing to review, or one's own decision: the page says so (the form is not shown).
       if (!pending) return approvalPage(reply.code(409), ctx);
-      if (pending.madeBy === ctx.principal!.userId) return approvalPage(reply.code(403), ctx);
+      if (decideReview(ctx.principal!, pending).outcome !== 'allow') return approvalPage(reply.code(403), ctx);
       const parsed = parseReviewForm(req.body);
       if (!parsed.ok) return approvalPage(reply, ctx, { values: parsed.values, errors: parsed.errors });
       try {
