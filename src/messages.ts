@@ -163,6 +163,7 @@ export const messages = {
     answered: (reference: string) => `Your reply to advice request ${reference} has been recorded.`,
     closed: (reference: string) => `Advice request ${reference} has been closed.`,
     alreadyTaken: (what: string) => `This ${what} has already been taken by another officer`,
+    alreadyYours: (what: string) => `You have already taken this ${what}`,
     officerMissing: 'Select the officer to assign it to',
     officerUnknown: 'Select an officer from the list: the one you chose is no longer in the Prevent team',
     reassignReasonMissing: 'Enter why you are moving it from the officer who has it now',

@@ -64,10 +64,27 @@ describe.each(engines)('the triage queue in a browser on %s', (engine) => {
     expect(await table.locator('tbody th a').allTextContents()).toEqual([overdue.reference]);
     await axeCheck(page, 'triage queue, filtered');
 
-    // Take it: the case page opens, and it is the officer's.
+    // Take it in another tab: the case page opens, and it is the officer's.
+    const otherTab = await page.context().newPage();
+    await otherTab.goto(page.url());
+    await Promise.all([
+      otherTab.waitForURL(`**/staff/referrals/${overdue.reference}`),
+      otherTab.getByRole('button', { name: `Take referral ${overdue.reference}` }).click(),
+    ]);
+    expect(await text(otherTab.locator('h1'))).toBe(overdue.reference);
+    await otherTab.close();
+    // This tab's button, now stale, says so and changes nothing; its link opens the case.
+    const [stale] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith(`/staff/referrals/${overdue.reference}/take`)),
+      page.getByRole('button', { name: `Take referral ${overdue.reference}` }).click(),
+    ]);
+    expect(stale.status()).toBe(403);
+    await page.waitForLoadState();
+    expect(await text(page.locator('h1'))).toBe('You have already taken this referral');
+    await axeCheck(page, 'already taken');
     await Promise.all([
       page.waitForURL(`**/staff/referrals/${overdue.reference}`),
-      page.getByRole('button', { name: `Take referral ${overdue.reference}` }).click(),
+      page.getByRole('link', { name: 'Open it' }).click(),
     ]);
     expect(await text(page.locator('h1'))).toBe(overdue.reference);
     await page.goto('/staff/triage?officer=mine');

@@ -106,6 +106,15 @@ export interface StaffRouteDef {
   /** The page that asks for a reason: reachable when the decision is "reason" without one given yet. */
   asksReason?: boolean;
   rateLimit?: { max: number; timeWindow: string };
+  /**
+   * A page that explains a refusal better than the generic one (e.g. "already taken by …"). It is sent with status 403
+   * whatever it sets; returning undefined sends the generic page. Nothing of the case beyond what the refused person
+   * may know should be shown.
+   */
+  refused?: (
+    reply: FastifyReply,
+    refusal: { principal: Principal | undefined; scope: CaseScope | undefined; why: string; render: StaffRender },
+  ) => Promise<FastifyReply | undefined> | FastifyReply | undefined;
   handler(req: FastifyRequest, reply: FastifyReply, ctx: StaffContext): unknown;
 }
 
@@ -262,7 +271,13 @@ export function staffRoute(app: FastifyInstance, deps: StaffDeps, def: StaffRout
           : decide(def.policy, principal, scope);
       if (decision.outcome === 'deny') {
         req.log.info({ policy: def.policy, user: principal?.userId, why: decision.why }, 'staff access refused');
-        return forbidden(reply, staffRender);
+        const explained = await def.refused?.(reply.code(403), {
+          principal,
+          scope,
+          why: decision.why,
+          render: (r, template, context) => staffRender(r.code(403), template, context),
+        });
+        return explained ?? forbidden(reply, staffRender);
       }
       let reason: string | null = null;
       if (decision.outcome === 'reason' && scope && principal) {
@@ -356,7 +371,7 @@ function signInFirst(req: FastifyRequest, reply: FastifyReply): FastifyReply {
   return reply.redirect(`${STAFF_PREFIX}/sign-in${next ? `?next=${encodeURIComponent(next)}` : ''}`, 303);
 }
 
-type StaffRender = (reply: FastifyReply, template: string, context: Record<string, unknown>) => FastifyReply;
+export type StaffRender = (reply: FastifyReply, template: string, context: Record<string, unknown>) => FastifyReply;
 
 export function forbidden(reply: FastifyReply, render: StaffRender): FastifyReply {
   return render(reply.code(403), 'staff/error.njk', {

@@ -167,6 +167,8 @@ export function triageQueueRoutes(app: FastifyInstance, deps: StaffDeps): void {
       url: `${base}/take`,
       policy: 'case.take',
       scope: scopeOf(kind),
+      refused: (reply, { principal, scope, why, render }) =>
+        why === 'already assigned' ? alreadyTaken(reply, { principal, scope, render }, kind) : undefined,
       async handler(req, reply, ctx) {
         const scope = ctx.scope!;
         // The queue's form says what it does; a POST without it (a stray or replayed request) changes nothing.
@@ -268,15 +270,27 @@ export function triageQueueRoutes(app: FastifyInstance, deps: StaffDeps): void {
     });
   }
 
-  async function alreadyTaken(reply: FastifyReply, ctx: StaffContext, kind: Kind) {
+  /**
+   * The case is already assigned: taken a moment before (409, from the workflow's lock) or long before (403, from the
+   * policy's refusal). Only ever shown to the Prevent team, who may know who holds a case.
+   */
+  async function alreadyTaken(
+    reply: FastifyReply,
+    ctx: Pick<StaffContext, 'principal' | 'scope' | 'render'>,
+    kind: Kind,
+  ): Promise<FastifyReply> {
     const scope = (await scopeByReference(kind, ctx.scope!.reference)) ?? ctx.scope!;
     const officerName = scope.assignedOfficerId ? await staffDisplayName(db, scope.assignedOfficerId) : null;
-    return ctx.render(reply.code(409), `${T}/taken.njk`, {
-      pageTitle: M.alreadyTaken(kindLabel(kind).toLowerCase()),
+    const mine = scope.assignedOfficerId === ctx.principal?.userId;
+    const what = kindLabel(kind).toLowerCase();
+    const justNow = reply.statusCode !== 403;
+    return ctx.render(justNow ? reply.code(409) : reply, `${T}/taken.njk`, {
+      justNow,
+      pageTitle: mine ? M.alreadyYours(what) : M.alreadyTaken(what),
       backLink: QUEUE_URL,
       caption: `${kindLabel(kind)} ${scope.reference}`,
       officerName,
-      mine: scope.assignedOfficerId === ctx.principal?.userId,
+      mine,
       caseHref: caseHref(kind, scope.reference),
       queueHref: QUEUE_URL,
     });

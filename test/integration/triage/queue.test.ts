@@ -287,15 +287,29 @@ describe.each(engines)('the triage queue (%s)', (engine) => {
       expect(r!.assignedOfficerId).toBe(winner.id);
     });
 
-  it('refuses to take a referral someone already has (the policy), with no change', async () => {
+  it('refuses to take a referral someone already has (the policy), saying who has it, with no change', async () => {
     const mine = await officer();
     const referral = await createReferral(db(), {});
     await assignReferral(db(), referral.id, mine.id);
     const late = await as(await officer('Late Officer'));
     const res = await late.post(`/staff/referrals/${referral.reference}/take`, { confirm: 'take' });
     expect(res.statusCode).toBe(403);
+    expect(res.body).toContain('This referral has already been taken by another officer');
+    expect(res.body).toContain(`It is assigned to ${mine.displayName}.`);
+    expect(res.body).toContain('ask a supervisor to reassign it');
     const [r] = await db().select().from(referrals).where(eq(referrals.id, referral.id));
     expect(r!.assignedOfficerId).toBe(mine.id);
+    // Taking one's own case again (another tab) says so, and changes nothing either.
+    const again = await (await as(mine)).post(`/staff/referrals/${referral.reference}/take`, { confirm: 'take' });
+    expect(again.statusCode).toBe(403);
+    expect(again.body).toContain('You have already taken this referral');
+    expect(again.body).toContain(`href="/staff/referrals/${referral.reference}"`);
+    // Someone outside the Prevent team gets the generic refusal, which names nobody.
+    const council = await as(await createStaff(db(), { roles: ['channel_coordinator'], organisation: 'cumberland' }));
+    const outsider = await council.post(`/staff/referrals/${referral.reference}/take`, { confirm: 'take' });
+    expect(outsider.statusCode).toBe(403);
+    expect(outsider.body).not.toContain(mine.displayName);
+    expect(outsider.body).toContain('You do not have permission to see this page');
   });
 
   it('lets a supervisor assign, and reassign only with a reason, then shows a banner on the queue', async () => {
