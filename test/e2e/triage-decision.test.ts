@@ -5,12 +5,14 @@ import { queryRows } from '../../src/db/sql.js';
 import { takeReferral } from '../../src/services/triage/workflow.js';
 import { engines } from '../helpers/engines.js';
 import { axeCheck, expectErrors, submit, text, useBrowser, type Server } from '../helpers/browser.js';
+import { FormClient } from '../helpers/client.js';
+import { completeJourney, professionalReferral, publicReferral, type Answers } from '../helpers/journeys.js';
 import { signedInStaffPage } from '../helpers/staff-browser.js';
-import { createReferral } from '../helpers/cases.js';
 
 /**
  * The threshold decision, its approval, the explanation to the referrer and the hand-over to the council, in a real
- * Chromium with JavaScript on and off, on every engine: axe on every page and every error state.
+ * Chromium with JavaScript on and off, on every engine: axe on every page and every error state. Each journey starts
+ * from a referral made through the public online form (the police-led outcome is in triage-journey).
  */
 describe.each(engines)('threshold decisions in a browser on %s', (engine) => {
   let browser: Browser;
@@ -39,8 +41,18 @@ describe.each(engines)('threshold decisions in a browser on %s', (engine) => {
 
   const banner = (page: Page) => text(page.locator('.govuk-notification-banner--success'));
 
+  /** A new referral made through the public online form, as a referrer would make it. */
+  async function onlineReferral(answers: Answers): Promise<{ id: string; reference: string }> {
+    const reference = await completeJourney(new FormClient(server.baseURL), '/refer', answers);
+    const [row] = await queryRows<{ id: string }>(
+      server.database.db,
+      sql`select id from referrals where reference = ${reference}`,
+    );
+    return { id: row!.id, reference };
+  }
+
   it.each([true, false])(
-    'NFA: the supervisor returns it, the officer decides again, it is approved and explained (JavaScript on: %s)',
+    'online referral → no further action, returned by the supervisor → signposted, approved and explained (JavaScript on: %s)',
     async (js) => {
       const db = server.database.db;
       const { page: officer, staff } = await signedInStaffPage(browser, server, {
@@ -53,11 +65,7 @@ describe.each(engines)('threshold decisions in a browser on %s', (engine) => {
         roles: ['prevent_supervisor'],
         displayName: 'Sam Supervisor',
       });
-      const referral = await createReferral(db, {
-        referrerType: 'professional',
-        referrerName: 'Pat Teacher',
-        referrerEmail: 'pat@school.example',
-      });
+      const referral = await onlineReferral(professionalReferral);
       await takeReferral(db, staff.id, referral.id);
       const decisionUrl = `/staff/referrals/${referral.reference}/decision`;
 
@@ -78,7 +86,7 @@ describe.each(engines)('threshold decisions in a browser on %s', (engine) => {
 
       await go(supervisor, '/staff/triage/approvals', 'approvals list');
       expect(await text(supervisor.locator('table'))).toContain('Olive Officer');
-      expect(await text(supervisor.locator('main'))).not.toContain('Robin Testperson');
+      expect(await text(supervisor.locator('main'))).not.toContain('Jamie Example');
       await follow(supervisor, referral.reference);
       expect(await text(supervisor.locator('h1'))).toBe('Approve the decision');
       await axeCheck(supervisor, 'approval page');
@@ -134,7 +142,7 @@ describe.each(engines)('threshold decisions in a browser on %s', (engine) => {
       await officer.getByRole('radio', { name: 'Professional referrer' }).check();
       await officer
         .getByRole('textbox', { name: /^Reasons/ })
-        .fill('We spoke to Robin Testperson’s school, which is already helping.');
+        .fill('We spoke to Jamie Example’s school, which is already helping.');
       await officer.getByRole('radio', { name: 'E-mail' }).check();
       expect(await submit(officer, 'Send the explanation')).toBe(400);
       await expectErrors(
@@ -154,13 +162,13 @@ describe.each(engines)('threshold decisions in a browser on %s', (engine) => {
         sql`select recipient, text_body from outbox where template = 'explanation-not-met-professional'`,
       );
       expect(mails).toHaveLength(1);
-      expect(mails[0]!.recipient).toBe('pat@school.example');
+      expect(mails[0]!.recipient).toBe('sam.teacher@example.sch.uk');
       expect(mails[0]!.text_body).toContain('The school is already helping.');
     },
   );
 
   it.each([true, false])(
-    'Channel: handed over, returned by Cumberland, handed over again (JavaScript on: %s)',
+    'online referral → Channel: handed over, returned by Cumberland, handed over again (JavaScript on: %s)',
     async (js) => {
       const db = server.database.db;
       const { page: officer, staff } = await signedInStaffPage(browser, server, {
@@ -174,7 +182,7 @@ describe.each(engines)('threshold decisions in a browser on %s', (engine) => {
         organisation: 'cumberland',
         displayName: 'Cory Coordinator',
       });
-      const referral = await createReferral(db, { personPostcode: 'CA1 1RE', personAddressKnown: true });
+      const referral = await onlineReferral(publicReferral);
       await takeReferral(db, staff.id, referral.id);
 
       await go(officer, `/staff/referrals/${referral.reference}/decision`, 'decision form');

@@ -3,7 +3,7 @@ import { and, desc, eq, like } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { outbox, referrals } from '../../src/db/schema.js';
 import { engines } from '../helpers/engines.js';
-import { axeCheck, newPage, submit, text, useBrowser, type Server } from '../helpers/browser.js';
+import { axeCheck, expectErrors, newPage, submit, text, useBrowser, type Server } from '../helpers/browser.js';
 import { FormClient } from '../helpers/client.js';
 import { completeJourney, publicReferral } from '../helpers/journeys.js';
 import { signedInStaffPage } from '../helpers/staff-browser.js';
@@ -11,9 +11,9 @@ import { signedInStaffPage } from '../helpers/staff-browser.js';
 /**
  * One referral's whole way through triage, across the features, in a real Chromium: made through the public form, taken
  * from the referral page, the referrer asked for more through a single-use link and answering it (with JavaScript on
- * and off), the answer in the chronology, and a police-led decision taking effect at once. The other outcomes, the
- * approval and its return, expired links and the council's return have their own journeys (triage-decision,
- * triage-recontact).
+ * and off), the answer in the chronology, a police-led decision taking effect at once, and the referral reopened (with
+ * its error states) when new information comes in. The other outcomes, the approval and its return, expired links and
+ * the council's return have their own journeys (triage-decision, triage-recontact).
  */
 describe.each(engines)('a referral through triage in a browser on %s', (engine) => {
   let browser: Browser;
@@ -35,7 +35,7 @@ describe.each(engines)('a referral through triage in a browser on %s', (engine) 
     return row!.status;
   }
 
-  it.each([true, false])('from the online form to a recorded decision (JavaScript on: %s)', async (js) => {
+  it.each([true, false])('from the online form to a decision, then reopened (JavaScript on: %s)', async (js) => {
     const reference = await completeJourney(new FormClient(server.baseURL), '/refer', publicReferral);
     const { page } = await signedInStaffPage(browser, server, { js, roles: ['prevent_officer'] });
 
@@ -98,5 +98,39 @@ describe.each(engines)('a referral through triage in a browser on %s', (engine) 
     await page.goto(`/staff/referrals/${reference}`);
     expect(await text(page.locator('main'))).toContain('Managed by the police (police-led partnership)');
     await axeCheck(page, 'decided referral');
+
+    // New information comes in: the officer reopens it, refused first without a reason long enough.
+    await Promise.all([page.waitForURL('**/reopen'), page.getByRole('link', { name: 'Reopen', exact: true }).click()]);
+    expect(await text(page.locator('h1'))).toBe('Reopen this referral');
+    await axeCheck(page, 'reopen form');
+    expect(await submit(page, 'Reopen the referral')).toBe(400);
+    await expectErrors(page, { reason: 'Enter why you are reopening this referral' }, 'reopen without a reason');
+    await axeCheck(page, 'reopen with an error');
+    await page.getByRole('textbox', { name: 'Why are you reopening it?' }).fill('Too short');
+    expect(await submit(page, 'Reopen the referral')).toBe(400);
+    await expectErrors(
+      page,
+      { reason: 'Why you are reopening this referral must be 10 characters or more' },
+      'reopen with a short reason',
+    );
+    expect(await stateOf(reference)).toBe('decided');
+    await page
+      .getByRole('textbox', { name: 'Why are you reopening it?' })
+      .fill('The school sent new information about the youth club.');
+    expect(await submit(page, 'Reopen the referral')).toBe(200);
+    expect(new URL(page.url()).pathname).toBe('/staff/triage');
+    expect(await text(page.locator('.govuk-notification-banner--success'))).toContain(
+      `Referral ${reference} has been reopened and is back in triage.`,
+    );
+    await axeCheck(page, 'queue after reopening');
+    expect(await stateOf(reference)).toBe('in_triage');
+
+    // The reopen page, opened again, says it is no longer decided and offers no form.
+    expect((await page.goto(`/staff/referrals/${reference}/reopen`))?.status()).toBe(200);
+    expect(await text(page.locator('.govuk-inset-text'))).toBe(
+      'Only a decided referral can be reopened. This referral has not been decided.',
+    );
+    expect(await page.getByRole('button', { name: 'Reopen the referral' }).count()).toBe(0);
+    await axeCheck(page, 'reopen, not decided');
   });
 });
