@@ -1,36 +1,15 @@
-import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { engines, openTestDatabase } from '../helpers/engines.js';
-import { testConfig } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { engines } from '../helpers/engines.js';
 import { FormClient } from '../helpers/client.js';
 import { completeJourney, publicReferral } from '../helpers/journeys.js';
-import type { Database } from '../../src/db/client.js';
-import { buildApp } from '../../src/app.js';
-import { createLogger } from '../../src/lib/logger.js';
+import { useLoggedApp } from '../helpers/logged-app.js';
 
 describe.each(engines.slice(0, 1))('logs on %s', (engine) => {
-  let database: Database;
-  let app: FastifyInstance;
-  const lines: string[] = [];
-
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
-    app = await buildApp({ config: testConfig(), database, logger: createLogger('trace', sink) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
-  });
+  const t = useLoggedApp(engine);
+  const lines = t.lines;
 
   it('hold no personal data: no answers, no e-mail addresses, no IP addresses, no cookies', async () => {
-    await completeJourney(new FormClient(app), '/refer', publicReferral);
+    await completeJourney(new FormClient(t.app), '/refer', publicReferral);
     // The numbers pino and Fastify add (clock, pid, response time) are left out: their digits could spell "2009".
     const log = lines
       .join('')

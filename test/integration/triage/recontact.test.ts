@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -18,8 +17,7 @@ import { startWorker, type Worker } from '../../../src/jobs/worker.js';
 import { smtpMailer } from '../../../src/services/mailer.js';
 import { takeReferral } from '../../../src/services/triage/workflow.js';
 import { londonDate } from '../../../src/lib/dates.js';
-import { buildApp } from '../../../src/app.js';
-import { createLogger } from '../../../src/lib/logger.js';
+import { useLoggedApp } from '../../helpers/logged-app.js';
 
 const BASE_URL = 'https://prevent.example.test';
 const MAIL_FROM = 'Cumbria Police Prevent <no-reply@prevent.example.test>';
@@ -440,36 +438,20 @@ describe.each(engines)('re-contacting the referrer on %s', (engine) => {
 });
 
 describe.each(engines.slice(0, 1))('the referrer link in the logs on %s', (engine) => {
-  let database: Database;
-  let app: FastifyInstance;
-  const lines: string[] = [];
-
-  beforeAll(async () => {
-    database = await openTestDatabase(engine);
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
-    app = await buildApp({ config: testConfig(), database, logger: createLogger('trace', sink) });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
-  });
+  const logged = useLoggedApp(engine);
+  const lines = logged.lines;
 
   it('never holds the token: the requests are logged by route, not by address', async () => {
-    await completeJourney(new FormClient(app), '/refer', publicReferral);
-    const [request] = await database.db.select().from(recontactRequests);
+    await completeJourney(new FormClient(logged.app), '/refer', publicReferral);
+    const [request] = await logged.database.db.select().from(recontactRequests);
     // The token is not stored, so make one whose hash is known: a new link for the same referral.
     const token = 'T'.repeat(20) + 'o'.repeat(23);
-    await database.db
+    await logged.database.db
       .update(recontactRequests)
       .set({ tokenHash: createHash('sha256').update(token).digest('hex') })
       .where(eq(recontactRequests.id, request!.id));
     lines.length = 0;
-    const referrer = new FormClient(app);
+    const referrer = new FormClient(logged.app);
     expect((await referrer.get(`/referral-update/${token}`)).status).toBe(200);
     expect((await referrer.post(`/referral-update/${token}`, { answer: '' })).status).toBe(400);
     expect((await referrer.post(`/referral-update/${token}`, { answer: 'Something else' })).status).toBe(303);
