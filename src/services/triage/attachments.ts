@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
 import { fileTypeFromBuffer } from 'file-type';
@@ -88,14 +88,43 @@ export interface NewAttachment {
   description?: string | null;
 }
 
+/**
+ * Where one transaction's attachments go: the database (no folder) or ATTACHMENTS_DIR, with the files written so far,
+ * so that they can be removed if the transaction does not commit (see `withAttachmentFiles`).
+ */
+export interface AttachmentStore {
+  dir: string | undefined;
+  written: string[];
+}
+
+/**
+ * Runs `work` (which opens and commits a transaction) with an attachment store, and removes the files it wrote if the
+ * work fails, the commit included: a file of personal data must never outlive its record, where no retention review or
+ * subject access request would find it. (A process killed between the write and the commit can still leave one: the
+ * file is named by an id no row holds.)
+ */
+export async function withAttachmentFiles<T>(
+  dir: string | undefined,
+  work: (store: AttachmentStore) => Promise<T>,
+): Promise<T> {
+  const store: AttachmentStore = { dir, written: [] };
+  try {
+    return await work(store);
+  } catch (err) {
+    await Promise.all(store.written.map((file) => rm(file, { force: true })));
+    throw err;
+  }
+}
+
 /** Stores one attachment (in the caller's transaction) and returns its id. */
-export async function storeAttachment(db: Db, dir: string | undefined, a: NewAttachment): Promise<string> {
+export async function storeAttachment(db: Db, store: AttachmentStore, a: NewAttachment): Promise<string> {
   const id = randomUUID();
   let storedPath: string | null = null;
-  if (dir) {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    storedPath = path.join(dir, id);
+  if (store.dir) {
+    await mkdir(store.dir, { recursive: true, mode: 0o700 });
+    storedPath = path.join(store.dir, id);
     const tmp = `${storedPath}.tmp`;
+    store.written.push(tmp, storedPath);
     await writeFile(tmp, a.bytes, { mode: 0o600 });
     await rename(tmp, storedPath);
   }
@@ -131,36 +160,38 @@ export async function addAttachment(
     bytes: Buffer;
   },
 ): Promise<string> {
-  return db.transaction(async (tx) => {
-    const fileName = sanitiseFileName(opts.fileName);
-    const id = await storeAttachment(tx, opts.dir, {
-      referralId: opts.referral.id,
-      role: 'attachment',
-      fileName,
-      mediaType: opts.mediaType,
-      bytes: opts.bytes,
-      uploadedBy: opts.actor.userId,
-    });
-    await appendCaseEvent(tx, {
-      record: { referralId: opts.referral.id },
-      kind: 'attachment',
-      author: { kind: 'staff', id: opts.actor.userId },
-      data: { attachmentId: id, role: 'attachment' },
-    });
-    await appendAccessLog(tx, {
-      action: 'alteration',
-      recordType: 'referral',
-      recordId: opts.referral.id,
-      reference: opts.referral.reference,
-      actorType: 'staff',
-      actorId: opts.actor.userId,
-      organisation: opts.actor.organisationCode,
-      channel: 'staff-web',
-      justification: opts.justification,
-      detail: { change: 'attachment-added', attachment: id, mediaType: opts.mediaType, size: opts.bytes.length },
-    });
-    return id;
-  });
+  return withAttachmentFiles(opts.dir, (store) =>
+    db.transaction(async (tx) => {
+      const fileName = sanitiseFileName(opts.fileName);
+      const id = await storeAttachment(tx, store, {
+        referralId: opts.referral.id,
+        role: 'attachment',
+        fileName,
+        mediaType: opts.mediaType,
+        bytes: opts.bytes,
+        uploadedBy: opts.actor.userId,
+      });
+      await appendCaseEvent(tx, {
+        record: { referralId: opts.referral.id },
+        kind: 'attachment',
+        author: { kind: 'staff', id: opts.actor.userId },
+        data: { attachmentId: id, role: 'attachment' },
+      });
+      await appendAccessLog(tx, {
+        action: 'alteration',
+        recordType: 'referral',
+        recordId: opts.referral.id,
+        reference: opts.referral.reference,
+        actorType: 'staff',
+        actorId: opts.actor.userId,
+        organisation: opts.actor.organisationCode,
+        channel: 'staff-web',
+        justification: opts.justification,
+        detail: { change: 'attachment-added', attachment: id, mediaType: opts.mediaType, size: opts.bytes.length },
+      });
+      return id;
+    }),
+  );
 }
 
 /** A referral's attachments (without their bytes), oldest first. */

@@ -22,7 +22,7 @@ import { messages } from '../../messages.js';
 import { sizeText } from '../../view-models/chronology.js';
 import { generateReference } from '../reference.js';
 import { isUniqueViolation, referralRow } from '../submissions.js';
-import { documentType, sanitiseFileName, storeAttachment } from './attachments.js';
+import { documentType, sanitiseFileName, storeAttachment, withAttachmentFiles } from './attachments.js';
 
 /**
  * Referrals that arrive by e-mail: an officer uploads the .eml file (kept server-side in a short-lived `drafts` row,
@@ -285,100 +285,102 @@ export async function createEmailReferral(
 ): Promise<CreateResult> {
   if (!UUID.test(opts.draftId)) return { status: 'missing' };
   try {
-    return await db.transaction(async (tx) => {
-      const [row] = await queryRows<{ answers: unknown; submitted_reference: string | null }>(
-        tx,
-        sql`select answers, submitted_reference from drafts
-            where id = ${opts.draftId} and kind = 'referral' and expires_at > now() for update`,
-      );
-      if (!row) return { status: 'missing' } as const;
-      if (row.submitted_reference) return { status: 'already', reference: row.submitted_reference } as const;
-      const answers = typeof row.answers === 'string' ? (JSON.parse(row.answers) as unknown) : row.answers;
-      const draft = draftOf(answers);
-      if (!draft || draft.uploadedBy !== opts.actor.userId) return { status: 'missing' } as const;
-      const raw = Buffer.from(draft.raw, 'base64');
-
-      let reference: string | undefined;
-      for (let i = 0; i < 10 && !reference; i++) {
-        const candidate = generateReference();
-        const inserted = await queryRows<{ reference: string }>(
+    return await withAttachmentFiles(opts.attachmentsDir, (files) =>
+      db.transaction(async (tx) => {
+        const [row] = await queryRows<{ answers: unknown; submitted_reference: string | null }>(
           tx,
-          sql`insert into case_references (reference, kind) values (${candidate}, 'referral')
-              on conflict do nothing returning reference`,
+          sql`select answers, submitted_reference from drafts
+            where id = ${opts.draftId} and kind = 'referral' and expires_at > now() for update`,
         );
-        if (inserted.length) reference = candidate;
-      }
-      if (!reference) throw new Error('Could not issue a unique reference after 10 attempts');
+        if (!row) return { status: 'missing' } as const;
+        if (row.submitted_reference) return { status: 'already', reference: row.submitted_reference } as const;
+        const answers = typeof row.answers === 'string' ? (JSON.parse(row.answers) as unknown) : row.answers;
+        const draft = draftOf(answers);
+        if (!draft || draft.uploadedBy !== opts.actor.userId) return { status: 'missing' } as const;
+        const raw = Buffer.from(draft.raw, 'base64');
 
-      const values: Values = { ...opts.values, referrerAnonymous: 'no' };
-      const [made] = await tx
-        .insert(referrals)
-        .values({
-          ...referralRow(values),
-          reference,
-          draftId: opts.draftId,
-          source: 'email',
-          answers: { formVersion: REFERRAL_FORM_VERSION, enteredFrom: 'email', values: opts.values },
-        })
-        .returning({ id: referrals.id });
-      const referralId = made!.id;
+        let reference: string | undefined;
+        for (let i = 0; i < 10 && !reference; i++) {
+          const candidate = generateReference();
+          const inserted = await queryRows<{ reference: string }>(
+            tx,
+            sql`insert into case_references (reference, kind) values (${candidate}, 'referral')
+              on conflict do nothing returning reference`,
+          );
+          if (inserted.length) reference = candidate;
+        }
+        if (!reference) throw new Error('Could not issue a unique reference after 10 attempts');
 
-      const stored: string[] = [];
-      stored.push(
-        await storeAttachment(tx, opts.attachmentsDir, {
-          referralId,
-          role: 'original_email',
-          fileName: draft.fileName,
-          mediaType: 'message/rfc822',
-          bytes: raw,
-          uploadedBy: opts.actor.userId,
-        }),
-      );
-      const mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
-      for (const a of mail.attachments) {
-        const mediaType = await documentType(a.content);
-        if (mediaType !== 'application/pdf' && mediaType?.includes('word') !== true) continue;
+        const values: Values = { ...opts.values, referrerAnonymous: 'no' };
+        const [made] = await tx
+          .insert(referrals)
+          .values({
+            ...referralRow(values),
+            reference,
+            draftId: opts.draftId,
+            source: 'email',
+            answers: { formVersion: REFERRAL_FORM_VERSION, enteredFrom: 'email', values: opts.values },
+          })
+          .returning({ id: referrals.id });
+        const referralId = made!.id;
+
+        const stored: string[] = [];
         stored.push(
-          await storeAttachment(tx, opts.attachmentsDir, {
+          await storeAttachment(tx, files, {
             referralId,
-            role: 'original_form',
-            fileName: sanitiseFileName(a.filename, 'referral-form'),
-            mediaType,
-            bytes: a.content,
+            role: 'original_email',
+            fileName: draft.fileName,
+            mediaType: 'message/rfc822',
+            bytes: raw,
             uploadedBy: opts.actor.userId,
           }),
         );
-      }
+        const mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+        for (const a of mail.attachments) {
+          const mediaType = await documentType(a.content);
+          if (mediaType !== 'application/pdf' && mediaType?.includes('word') !== true) continue;
+          stored.push(
+            await storeAttachment(tx, files, {
+              referralId,
+              role: 'original_form',
+              fileName: sanitiseFileName(a.filename, 'referral-form'),
+              mediaType,
+              bytes: a.content,
+              uploadedBy: opts.actor.userId,
+            }),
+          );
+        }
 
-      await appendCaseEvent(tx, {
-        record: { referralId },
-        kind: 'received',
-        author: { kind: 'staff', id: opts.actor.userId },
-        data: { source: 'email', attachmentIds: stored },
-      });
-      await appendAccessLog(tx, {
-        action: 'collection',
-        recordType: 'referral',
-        recordId: referralId,
-        reference,
-        actorType: 'staff',
-        actorId: opts.actor.userId,
-        organisation: opts.actor.organisationCode,
-        channel: 'email',
-        detail: {
-          formVersion: REFERRAL_FORM_VERSION,
-          fields: Object.keys(opts.values).length,
-          attachments: stored.length,
-          draft: opts.draftId,
-        },
-      });
-      await tx.execute(
-        sql`update drafts set submitted_reference = ${reference}, submitted_at = now(),
+        await appendCaseEvent(tx, {
+          record: { referralId },
+          kind: 'received',
+          author: { kind: 'staff', id: opts.actor.userId },
+          data: { source: 'email', attachmentIds: stored },
+        });
+        await appendAccessLog(tx, {
+          action: 'collection',
+          recordType: 'referral',
+          recordId: referralId,
+          reference,
+          actorType: 'staff',
+          actorId: opts.actor.userId,
+          organisation: opts.actor.organisationCode,
+          channel: 'email',
+          detail: {
+            formVersion: REFERRAL_FORM_VERSION,
+            fields: Object.keys(opts.values).length,
+            attachments: stored.length,
+            draft: opts.draftId,
+          },
+        });
+        await tx.execute(
+          sql`update drafts set submitted_reference = ${reference}, submitted_at = now(),
             answers = ${JSON.stringify({ values: {}, completed: [] })}::jsonb
             where id = ${opts.draftId}`,
-      );
-      return { status: 'created', reference } as const;
-    });
+        );
+        return { status: 'created', reference } as const;
+      }),
+    );
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     // Another submission of the same draft won the race: answer with its referral.

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
@@ -6,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/db/client.js';
 import { accessLog, attachments, caseEvents, referrals } from '../../../src/db/schema.js';
+import { addAttachment } from '../../../src/services/triage/attachments.js';
 import { changeState, takeReferral } from '../../../src/services/triage/workflow.js';
 import { testApp, testConfig, useTestApp } from '../../helpers/app.js';
 import { openTestDatabase, resetDatabase } from '../../helpers/engines.js';
@@ -418,6 +420,26 @@ describe.each(engines)('chronology, notes, corrections and attachments (%s)', (e
       });
       expect(refused.statusCode).toBe(400);
       expect(refused.body).toContain('The selected file must be smaller than 4 KB');
+    });
+
+    it('removes the file again when its record is not committed', async () => {
+      const referral = await createReferral(database.db, {});
+      const before = readdirSync(dir).sort();
+      // Nobody has this id: the attachment's row breaks its foreign key after the file was written.
+      const stranger = { userId: randomUUID(), organisationCode: 'cumbria-police-prevent' };
+      await expect(
+        addAttachment(database.db, {
+          dir,
+          referral,
+          actor: stranger,
+          justification: null,
+          fileName: 'orphan.png',
+          mediaType: 'image/png',
+          bytes: TINY_PNG,
+        }),
+      ).rejects.toThrow();
+      expect(readdirSync(dir).sort()).toEqual(before);
+      expect(await database.db.$count(attachments, eq(attachments.referralId, referral.id))).toBe(0);
     });
   });
 });
