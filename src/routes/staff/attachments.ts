@@ -1,6 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { MultipartFile } from '@fastify/multipart';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { referralScope } from '../../db/repositories/case-scope.js';
 import {
   addAttachment,
@@ -19,6 +19,8 @@ const referenceOf = (req: FastifyRequest) => (req.params as { reference: string 
  * Registers @fastify/multipart in the given (encapsulated) instance for form uploads: every part is read before the
  * route's preHandler, so the CSRF check finds `_csrf` as a plain string in `req.body`, and a file arrives as
  * `{ fileName, data, truncated }` (a file over the limit is cut short and marked, then refused with a GOV.UK error).
+ * A request without a signed-in session is sent to sign in before its body is parsed, and its connection closed: only
+ * signed-in staff can make the service read an upload.
  */
 export async function registerUploads(
   instance: FastifyInstance,
@@ -26,7 +28,19 @@ export async function registerUploads(
   maxBytes: number,
 ): Promise<void> {
   // Errors in this scope (a refused CSRF token, an unreadable body) go to the app's error pages, whenever they are set.
-  instance.setErrorHandler((err, req, reply) => parent.errorHandler.call(parent, err, req, reply));
+  instance.setErrorHandler((err: FastifyError, req, reply) => {
+    // A body the multipart parser could not read fails before it is set, with no status of its own (busboy's errors):
+    // the sender's fault, answered 400 like any unreadable form, never 500.
+    const unreadable = req.body === undefined && typeof err.statusCode !== 'number';
+    const answered = unreadable
+      ? Object.assign(new Error('unreadable upload'), { statusCode: 400, code: 'APP_UNREADABLE_UPLOAD' })
+      : err;
+    return parent.errorHandler.call(parent, answered, req, reply);
+  });
+  instance.addHook('preParsing', async (req, reply) => {
+    if (req.method !== 'POST' || req.staffSession?.stage === 'signed_in') return;
+    return reply.header('connection', 'close').redirect(`${STAFF_PREFIX}/sign-in?expired=1`, 303);
+  });
   await instance.register(multipart, {
     attachFieldsToBody: 'keyValues',
     throwFileSizeLimit: false,

@@ -292,6 +292,32 @@ describe.each(engines)('chronology, notes, corrections and attachments (%s)', (e
       expect(await db().$count(attachments)).toBe(0);
     });
 
+    it('sends an upload without a signed-in session to sign in unread, and answers an unreadable one 400 (not 500)', async () => {
+      const referral = await createReferral(db(), {});
+      // A body the multipart parser would refuse (400): answered 303 instead, so it was never parsed.
+      for (const url of [`/staff/referrals/${referral.reference}/attachments`, '/staff/intake/from-email']) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url,
+          headers: { 'content-type': 'multipart/form-data; boundary=x' },
+          payload: 'not multipart at all',
+        });
+        expect(res.statusCode, url).toBe(303);
+        expect(res.headers.location).toBe('/staff/sign-in?expired=1');
+        expect(res.headers.connection).toBe('close');
+      }
+      // Signed in, the same body is refused as a bad request, on the service's own page.
+      const { who } = await officerWithCase();
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: `/staff/referrals/${referral.reference}/attachments`,
+        headers: { cookie: who.cookie, 'content-type': 'multipart/form-data; boundary=x' },
+        payload: 'not multipart at all',
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.headers['content-type']).toMatch(/^text\/html/);
+    });
+
     it('serves the download with safe headers and logs a consultation naming the attachment', async () => {
       const { referral, who } = await officerWithCase();
       await upload(who, referral.reference, {
