@@ -657,6 +657,7 @@ export const CASE_EVENT_KINDS = [
   'correction',
   'attachment',
   'recontact_sent',
+  'recontact_withdrawn',
   'referrer_answer',
   'referrer_added',
   'check',

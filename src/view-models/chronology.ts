@@ -43,6 +43,7 @@ const KIND_LABELS: Record<CaseEventRow['kind'], string> = {
   correction: 'Correction',
   attachment: 'File attached',
   recontact_sent: 'Message sent to the referrer',
+  recontact_withdrawn: 'Question to the referrer withdrawn',
   referrer_answer: 'Reply from the referrer',
   referrer_added: 'Information added by the referrer',
   check: 'Information check',

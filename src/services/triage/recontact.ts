@@ -230,10 +230,10 @@ export async function withdrawRecontact(
     if (!row) return false;
     await appendCaseEvent(tx, {
       record: { referralId: input.referralId },
-      kind: 'note',
+      kind: 'recontact_withdrawn',
       author: { kind: 'staff', id: input.officerId },
-      body: 'Re-contact request withdrawn: the link sent to the referrer no longer works.',
-      data: { recontactWithdrawn: row.id },
+      body: 'The link sent to the referrer no longer works.',
+      data: { requestId: row.id },
     });
     const [others] = await queryRows<{ n: number }>(
       tx,

@@ -272,6 +272,13 @@ describe.each(engines)('re-contacting the referrer on %s', (engine) => {
     expect(withdrawn.status).toBe(303);
     expect(withdrawn.location).toBe(`/staff/referrals/${referral.reference}/recontact?withdrawn=1`);
     expect((await referralRow(referral.id)).status).toBe('in_triage');
+    const [entry] = await database.db
+      .select()
+      .from(caseEvents)
+      .where(and(eq(caseEvents.referralId, referral.id), eq(caseEvents.kind, 'recontact_withdrawn')));
+    expect(entry!.data).toEqual({ requestId: request!.id });
+    const chronology = await client.get(`/staff/referrals/${referral.reference}/chronology`);
+    expect(chronology.body).toContain('Question to the referrer withdrawn');
     const listed = await client.get(withdrawn.location!);
     expect(listed.body).toContain('Withdrawn');
     expect(listed.body).not.toContain(`/recontact/${request!.id}/withdraw`);

@@ -1,0 +1,4 @@
+-- Withdrawing a question to the referrer gets its own chronology entry (it was written as a note). Entries already
+-- written stay as they are: the chronology is append-only.
+ALTER TABLE "case_events" DROP CONSTRAINT "case_events_kind";--> statement-breakpoint
+ALTER TABLE "case_events" ADD CONSTRAINT "case_events_kind" CHECK (kind in ('received', 'assigned', 'status', 'note', 'correction', 'attachment', 'recontact_sent', 'recontact_withdrawn', 'referrer_answer', 'referrer_added', 'check', 'assessment', 'decision', 'approval', 'approval_returned', 'explanation', 'handover', 'handover_accepted', 'handover_returned', 'link', 'advice_reply'));
