@@ -194,6 +194,18 @@ export const messages = {
     postcodeFormat: 'Enter a full postcode, like CA1 1AA, or a district like CA4',
     filterFormat: 'Enter the start of a postcode district, like CA or CA4',
   },
+  /** The triage target and the bank holidays working days skip (src/routes/staff/triage-settings.ts). */
+  triageSettings: {
+    targetMissing: 'Enter the target in working days',
+    targetNotNumber: 'The target must be a whole number of working days, like 5',
+    targetRange: (min: number, max: number) => `The target must be between ${min} and ${max} working days`,
+    dayMissing: 'Enter the date of the bank holiday',
+    dayNotReal: 'The date of the bank holiday must be a real date',
+    dayPast: 'The date of the bank holiday must be today or in the future',
+    dayTaken: 'That date is already a bank holiday in the list',
+    nameMissing: 'Enter the name of the bank holiday, like Christmas Day',
+    nameTooLong: (max: number) => `The name must be ${max} characters or fewer`,
+  },
   /** Threshold decisions, approval, explanations to referrers and hand-overs to councils (src/routes/staff/decision.ts, handover.ts). */
   thresholdDecision: {
     outcomeMissing: 'Select the decision',

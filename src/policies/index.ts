@@ -163,6 +163,8 @@ export const POLICIES = {
   'triage.approve': anyRole(['prevent_supervisor'], 'not a Prevent supervisor'),
   /** The wording of explanations sent to referrers. */
   'triage.templates': anyRole(['prevent_supervisor'], 'not a Prevent supervisor'),
+  /** The target for threshold decisions and the bank holidays that working days skip. */
+  'triage.settings': anyRole(['prevent_supervisor'], 'not a Prevent supervisor'),
   'case.work': workCase,
   'case.take': takeCase,
   'handover.answer': answerHandover,

@@ -28,11 +28,12 @@ export function staffHomeSections(
       case 'approvals':
         out.push({
           heading: 'Supervision',
-          text: 'Threshold decisions waiting for your approval, the team’s workload, and the wording of explanations sent to referrers.',
+          text: 'Threshold decisions waiting for your approval, the team’s workload, the wording of explanations sent to referrers, and the target for decisions.',
           links: [
             { href: '/staff/triage/approvals', text: 'Decisions waiting for approval' },
             { href: '/staff/triage/workload', text: 'Workload per officer' },
             { href: '/staff/triage/templates', text: 'Wording of explanations' },
+            { href: '/staff/triage/settings', text: 'Target for decisions and bank holidays' },
           ],
         });
         break;

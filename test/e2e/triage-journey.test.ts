@@ -7,6 +7,9 @@ import { axeCheck, expectErrors, newPage, submit, text, useBrowser, type Server 
 import { FormClient } from '../helpers/client.js';
 import { completeJourney, publicReferral } from '../helpers/journeys.js';
 import { signedInStaffPage } from '../helpers/staff-browser.js';
+import { createReferral } from '../helpers/cases.js';
+import { recordDecision } from '../../src/services/triage/decision.js';
+import { takeReferral } from '../../src/services/triage/workflow.js';
 
 /**
  * One referral's whole way through triage, across the features, in a real Chromium: made through the public form, taken
@@ -35,7 +38,7 @@ describe.each(engines)('a referral through triage in a browser on %s', (engine) 
     return row!.status;
   }
 
-  it.each([true, false])('from the online form to a decision, then reopened (JavaScript on: %s)', async (js) => {
+  it.each([true, false])('from the online form to a recorded decision (JavaScript on: %s)', async (js) => {
     const reference = await completeJourney(new FormClient(server.baseURL), '/refer', publicReferral);
     const { page } = await signedInStaffPage(browser, server, { js, roles: ['prevent_officer'] });
 
@@ -98,6 +101,22 @@ describe.each(engines)('a referral through triage in a browser on %s', (engine) 
     await page.goto(`/staff/referrals/${reference}`);
     expect(await text(page.locator('main'))).toContain('Managed by the police (police-led partnership)');
     await axeCheck(page, 'decided referral');
+  });
+
+  it.each([true, false])('a decided referral reopened with a reason (JavaScript on: %s)', async (js) => {
+    const { page, staff } = await signedInStaffPage(browser, server, { js, roles: ['prevent_officer'] });
+    const db = server.database.db;
+    const { id, reference } = await createReferral(db, {});
+    await takeReferral(db, staff.id, id);
+    await recordDecision(db, {
+      referralId: id,
+      officerId: staff.id,
+      outcome: 'police_led',
+      referredTo: null,
+      rationale: 'Contact with the family shows a low risk that the neighbourhood team can manage.',
+    });
+    expect(await stateOf(reference)).toBe('decided');
+    await page.goto(`/staff/referrals/${reference}`);
 
     // New information comes in: the officer reopens it, refused first without a reason long enough.
     await Promise.all([page.waitForURL('**/reopen'), page.getByRole('link', { name: 'Reopen', exact: true }).click()]);

@@ -18,6 +18,7 @@ import { handoverRoutes } from './handover.js';
 import { chronologyRoutes } from './chronology.js';
 import { attachmentRoutes } from './attachments.js';
 import { emailIntakeRoutes } from './email-intake.js';
+import { triageSettingsRoutes } from './triage-settings.js';
 
 /** The back office under /staff: every route goes through `staffRoute`, which checks its policy first. */
 export async function registerStaffRoutes(app: FastifyInstance, deps: StaffDeps): Promise<void> {
@@ -36,6 +37,7 @@ export async function registerStaffRoutes(app: FastifyInstance, deps: StaffDeps)
   searchRoutes(app, deps);
   triageQueueRoutes(app, deps);
   decisionRoutes(app, deps);
+  triageSettingsRoutes(app, deps);
   handoverRoutes(app, deps);
   chronologyRoutes(app, deps);
   await attachmentRoutes(app, deps);

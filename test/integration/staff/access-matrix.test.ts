@@ -146,6 +146,7 @@ const EXPECTED: Record<Exclude<PolicyName, CasePolicy>, Record<Actor, Outcome>> 
   'triage.assign': only('supervisor'),
   'triage.approve': only('supervisor'),
   'triage.templates': only('supervisor'),
+  'triage.settings': only('supervisor'),
   'staff.search': only('officer', 'supervisor', 'coordinator', 'panel'),
   'handover.list': only('coordinator'),
 };
