@@ -26,6 +26,7 @@ import { frameworkErrorPage, registerErrorHandlers } from './routes/errors.js';
 import { healthRoutes } from './routes/health.js';
 import { registerStaffRoutes } from './routes/staff/index.js';
 import { referrerRoutes } from './routes/referrer.js';
+import { withoutNul } from './lib/form-body.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -111,7 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeAllContentTypeParsers();
   await app.register(formbody, {
     bodyLimit: BODY_LIMIT,
-    parser: (body: string) => parseQuery(body, '&', '=', { maxKeys: MAX_FIELDS }),
+    parser: (body: string) => withoutNul(parseQuery(body, '&', '=', { maxKeys: MAX_FIELDS })),
   });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',

@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { referralScope } from '../../db/repositories/case-scope.js';
+import { withoutNul } from '../../lib/form-body.js';
 import {
   addAttachment,
   checkDocument,
@@ -27,11 +28,13 @@ export async function registerUploads(
   parent: FastifyInstance,
   maxBytes: number,
 ): Promise<void> {
+  // Requests whose body was read to the end (the fields are set, without NUL characters, as for urlencoded forms).
+  const read = new WeakSet<FastifyRequest>();
   // Errors in this scope (a refused CSRF token, an unreadable body) go to the app's error pages, whenever they are set.
   instance.setErrorHandler((err: FastifyError, req, reply) => {
-    // A body the multipart parser could not read fails before it is set, with no status of its own (busboy's errors):
-    // the sender's fault, answered 400 like any unreadable form, never 500.
-    const unreadable = req.body === undefined && typeof err.statusCode !== 'number';
+    // A body the multipart parser could not read to the end fails with no status of its own (busboy's errors, even
+    // after some fields were read): the sender's fault, answered 400 like any unreadable form, never 500.
+    const unreadable = !read.has(req) && typeof err.statusCode !== 'number';
     const answered = unreadable
       ? Object.assign(new Error('unreadable upload'), { statusCode: 400, code: 'APP_UNREADABLE_UPLOAD' })
       : err;
@@ -53,6 +56,12 @@ export async function registerUploads(
         truncated: part.file.truncated,
       };
     },
+  });
+  // After the parser's own preValidation hook, which reads the parts into the body (@fastify/multipart with
+  // attachFieldsToBody): the body was read to the end.
+  instance.addHook('preValidation', async (req) => {
+    read.add(req);
+    withoutNul(req.body);
   });
 }
 
