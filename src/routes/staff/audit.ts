@@ -31,6 +31,7 @@ import {
   paginationModel,
   type CheckSummary,
 } from '../../view-models/audit.js';
+import { referenceInputModel } from '../../view-models/reference-field.js';
 import { STAFF_PREFIX, staffRoute, type StaffDeps } from './registry.js';
 
 const AUDIT = `${STAFF_PREFIX}/audit`;
@@ -242,15 +243,8 @@ function personPage(value: string, error?: string): Record<string, unknown> {
   return {
     pageTitle: 'Every access to one person’s records',
     reference: {
-      id: 'reference',
-      name: 'reference',
-      label: { text: 'Case reference', classes: 'govuk-label--s' },
+      ...referenceInputModel(value, error),
       hint: { text: 'The reference of a referral or advice request: 8 letters and numbers, like 7KM3PQ2D' },
-      value,
-      classes: 'govuk-input--width-10',
-      spellcheck: false,
-      autocomplete: 'off',
-      errorMessage: error ? { text: error } : undefined,
     },
   };
 }
