@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import { loadSite, rootDir } from '../src/config.js';
 import { referralJourney } from '../src/forms/referral/index.js';
-import { questionViewModel } from '../src/view-models/question.js';
+import { questionViewModel } from '../src/features/intake/view-models/question.js';
 import { createViewEnvironment } from '../src/views/nunjucks.js';
 import { navigation } from '../src/views/render.js';
 
@@ -31,7 +31,7 @@ const cases: [string, () => string][] = [
     'ours: journeys/question.njk (immediate-danger)',
     () => {
       const vm = questionViewModel(journey, page, {}, {}, { backLink: '/refer', change: false });
-      return ours.render('journeys/question.njk', {
+      return ours.render('intake/views/question.njk', {
         navigation: navigation('/refer'),
         kind: 'referral',
         basePath: '/refer',
@@ -57,7 +57,7 @@ const cases: [string, () => string][] = [
   [
     'ours: pages/content.njk (rendered once at start-up in the app)',
     () =>
-      ours.render('pages/content.njk', {
+      ours.render('site/views/content.njk', {
         pageTitle: 'What Prevent is',
         bodyHtml: '<p class="govuk-body">Text</p>'.repeat(30),
         navigation: navigation('/what-is-prevent'),

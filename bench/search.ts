@@ -1,5 +1,5 @@
 /**
- * `npm run bench:search`: staff search (src/services/triage/search.ts) on 1,000,000 referrals in PostgreSQL, target p95
+ * `npm run bench:search`: staff search (src/features/triage/search/service.ts) on 1,000,000 referrals in PostgreSQL, target p95
  * under 100 ms.
  *
  * 1. The database: BENCH_DATABASE (default `prevent_bench_search`) on BENCH_POSTGRES_URL. If it holds fewer than
@@ -24,10 +24,10 @@ import { performance } from 'node:perf_hooks';
 import { sign } from '@fastify/cookie';
 import pg from 'pg';
 import { openDatabase } from '../src/db/client.js';
-import type { PostcodeTerm, SearchTerms } from '../src/db/repositories/search.js';
+import type { PostcodeTerm, SearchTerms } from '../src/features/triage/search/queries.js';
 import type { Principal } from '../src/policies/index.js';
-import { searchCases } from '../src/services/triage/search.js';
-import { parsePostcode } from '../src/view-models/search.js';
+import { searchCases } from '../src/features/triage/search/service.js';
+import { parsePostcode } from '../src/features/triage/search/view-model.js';
 import { cpuMsOf, startServer } from './lib/servers.js';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/db/sql.js';

@@ -18,16 +18,11 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
 import { fail, loadCliConfig, openCliDatabase } from './lib/cli.js';
-import { appendAccessLog } from '../src/db/repositories/access-log.js';
-import { endAllSessions } from '../src/db/repositories/staff-sessions.js';
-import {
-  createPasswordReset,
-  findAccountByEmail,
-  listAccounts,
-  setAccountStatus,
-} from '../src/db/repositories/staff-users.js';
+import { appendAccessLog } from '../src/access-log/queries.js';
+import { endAllSessions } from '../src/staff/sessions.js';
+import { createPasswordReset, findAccountByEmail, listAccounts, setAccountStatus } from '../src/staff/users.js';
 import { ROLES, type Role } from '../src/db/schema.js';
-import { createAccount, EMAIL_PATTERN, isRole, resetLink, ROLE_LABELS } from '../src/services/staff/accounts.js';
+import { createAccount, EMAIL_PATTERN, isRole, resetLink, ROLE_LABELS } from '../src/features/admin/service.js';
 
 const USAGE = `Usage:
   npm run admin -- create-user --email ADDRESS --name "FULL NAME" --role ROLE [--role ROLE …] [--organisation CODE]

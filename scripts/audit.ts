@@ -14,8 +14,8 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { fail, loadCliConfig, openCliDatabase } from './lib/cli.js';
 import { queryRows } from '../src/db/sql.js';
-import { chainStatus, sealPending } from '../src/services/audit/seal.js';
-import { describeProblem, verifyChain } from '../src/services/audit/verify.js';
+import { chainStatus, sealPending } from '../src/access-log/seal.js';
+import { describeProblem, verifyChain } from '../src/access-log/verify.js';
 
 const USAGE = `Usage:
   npm run audit -- verify [--seal] [--grace SECONDS] [--json]

@@ -30,14 +30,14 @@ export const messages = {
   preferenceNeedsPhone: 'Enter a telephone number, or choose to be contacted by email',
   draftExpired:
     'Your answers were deleted because you did not use the form for a long time. You will need to start again.',
-  /** The data protection officer's access-log pages (src/routes/staff/audit.ts). */
+  /** The data protection officer's access-log pages (src/features/audit/routes.ts). */
   audit: {
     referenceMissing: 'Enter a case reference',
     referenceFormat: 'Enter a case reference of 8 letters and numbers, like 7KM3PQ2D',
     referenceUnknown: 'There is no referral or advice request with this reference: check it and try again',
     endBeforeStart: 'The end date must be the same as or after the start date',
   },
-  /** Staff single sign-on (src/routes/staff/sso.ts): the pages shown when it cannot sign someone in. */
+  /** Staff single sign-on (src/features/staff-auth/sso-routes.ts): the pages shown when it cannot sign someone in. */
   staffSso: {
     signInAgain: 'Go back to sign in',
     pages: {
@@ -86,7 +86,7 @@ export const messages = {
       },
     },
   },
-  /** The back office's case pages (src/routes/staff/cases.ts). */
+  /** The back office's case pages (src/features/cases/routes.ts). */
   staffCases: {
     reasonLabel: 'Why do you need to open this case?',
     reasonRequired: 'Enter why you need to open this case',
@@ -95,13 +95,13 @@ export const messages = {
       `Why you need to open this case must be ${max.toLocaleString('en-GB')} characters or fewer`,
     anonymousReferrer: 'The person who made this referral chose not to give their details. We cannot contact them.',
   },
-  /** Earlier referrals of the same person (src/routes/staff/earlier-referrals.ts). */
+  /** Earlier referrals of the same person (src/features/earlier-referrals/routes.ts). */
   earlierReferrals: {
     confirmed: (reference: string) => `You confirmed that referral ${reference} is about the same person.`,
     rejected: (reference: string) => `You recorded that referral ${reference} is not about the same person.`,
     noteTooLong: (max: number) => `The note must be ${max} characters or fewer`,
   },
-  /** Staff search (src/routes/staff/search.ts). */
+  /** Staff search (src/features/triage/search/routes.ts). */
   staffSearch: {
     nothingEntered: 'Enter at least one thing to search for: a reference, a name, a date of birth, a postcode or words',
     referenceFormat: 'Enter a case reference of 8 letters and numbers, like 7KM3PQ2D',
@@ -152,7 +152,7 @@ export const messages = {
     orgNameTooLong: 'The name must be 200 characters or fewer',
     orgKindMissing: 'Select the kind of organisation',
   },
-  /** The triage queue, assignment, workload, reopening and advice replies (src/routes/staff/triage-queue.ts). */
+  /** The triage queue, assignment, workload, reopening and advice replies (src/features/triage/queue/routes.ts). */
   triageQueue: {
     empty: 'Nothing is waiting: every referral is decided and every advice request answered.',
     noneMatch: 'Nothing matches these filters.',
@@ -194,7 +194,7 @@ export const messages = {
     postcodeFormat: 'Enter a full postcode, like CA1 1AA, or a district like CA4',
     filterFormat: 'Enter the start of a postcode district, like CA or CA4',
   },
-  /** The triage target and the bank holidays working days skip (src/routes/staff/triage-settings.ts). */
+  /** The triage target and the bank holidays working days skip (src/features/triage/settings/routes.ts). */
   triageSettings: {
     targetMissing: 'Enter the target in working days',
     targetNotNumber: 'The target must be a whole number of working days, like 5',
@@ -206,7 +206,7 @@ export const messages = {
     nameMissing: 'Enter the name of the bank holiday, like Christmas Day',
     nameTooLong: (max: number) => `The name must be ${max} characters or fewer`,
   },
-  /** Threshold decisions, approval, explanations to referrers and hand-overs to councils (src/routes/staff/decision.ts, handover.ts). */
+  /** Threshold decisions, approval, explanations to referrers and hand-overs to councils (src/features/triage/decision/routes.ts, handover.ts). */
   thresholdDecision: {
     outcomeMissing: 'Select the decision',
     referredToMissing: 'Enter which service the person is signposted or referred to',
@@ -253,7 +253,7 @@ export const messages = {
     emlTooLarge: (max: string) => `The e-mail file must be smaller than ${max}`,
     referrerContactNeeded: 'Enter the referrer’s email address or telephone number',
   },
-  /** Re-contact, the referrer's link, information checks and the assessment (src/routes/staff/recontact.ts, assessment.ts, src/routes/referrer.ts). */
+  /** Re-contact, the referrer's link, information checks and the assessment (src/features/triage/recontact/routes.ts, assessment.ts, src/features/triage/recontact/referrer-routes.ts). */
   triageGathering: {
     answerMissing: 'Enter the information you want to give us',
     answerTooLong: (max: number) => `What you tell us must be ${max.toLocaleString('en-GB')} characters or fewer`,

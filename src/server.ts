@@ -4,9 +4,9 @@ import { openDatabase } from './db/client.js';
 import { DatabaseLockedError } from './db/lock.js';
 import { buildApp } from './app.js';
 import { startWorker, type Worker } from './jobs/worker.js';
-import { fileMailer, smtpMailer } from './services/mailer.js';
+import { fileMailer, smtpMailer } from './outbox/mailer.js';
 import { createLogger } from './lib/logger.js';
-import { hasActiveAdministrator } from './db/repositories/staff-users.js';
+import { hasActiveAdministrator } from './staff/users.js';
 
 async function main(): Promise<void> {
   let config;

@@ -94,7 +94,7 @@ export async function insertDrafts(databaseUrl: string, count: number, answers: 
   }
 }
 
-/** The `prevent_draft` cookie our app would set for this draft (see src/lib/draft-cookie.ts). */
+/** The `prevent_draft` cookie our app would set for this draft (see src/features/intake/draft-cookie.ts). */
 export function draftCookie(id: string, secret: string): string {
   return `prevent_draft=${sign(`referral:${id}`, secret)}`;
 }

@@ -9,7 +9,7 @@ export interface QuestionPage {
   title: string;
   caption?: string;
   fields: Field[];
-  /** Name of a partial in `src/views/journeys/guidance/` shown above the fields. */
+  /** Name of a partial in `src/features/intake/views/guidance/` shown above the fields. */
   guidance?: string;
   /** Rules that span fields, run after each field's own checks passed. */
   validate?: (values: Values) => Errors;

@@ -1,12 +1,12 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.js';
-import { claimMessage, markFailed, markSent, pendingMessageIds } from '../db/repositories/outbox.js';
-import { deleteExpiredDrafts } from '../db/repositories/drafts.js';
-import type { Mailer } from '../services/mailer.js';
+import { claimMessage, markFailed, markSent, pendingMessageIds } from '../outbox/queries.js';
+import { deleteExpiredDrafts } from '../features/intake/queries/drafts.js';
+import type { Mailer } from '../outbox/mailer.js';
 import { safeError } from '../lib/logger.js';
-import { sealPending } from '../services/audit/seal.js';
-import { releaseHeldReferrals } from '../services/triage/workflow.js';
+import { sealPending } from '../access-log/seal.js';
+import { releaseHeldReferrals } from '../features/triage/workflow.js';
 import { londonDate } from '../lib/dates.js';
 
 export const DELIVER_QUEUE = 'outbox-deliver';

@@ -2,7 +2,7 @@ import type { OrganisationKind, Role } from '../db/schema.js';
 
 /**
  * Who may see and do what: every rule of the back office, in one place. Deny by default: a route names one policy, the
- * route registry (`src/routes/staff/registry.ts`) evaluates it before the handler runs, and the app refuses to start if a
+ * route registry (`src/staff/registry.ts`) evaluates it before the handler runs, and the app refuses to start if a
  * staff route names none.
  */
 

@@ -15,11 +15,20 @@ export function linearTrim(value: unknown): unknown {
   return runtime.copySafeness(value, text.trim());
 }
 
+/**
+ * Where templates are found: the kernel's layouts and components (`src/views`), then each feature's own `views/`
+ * folder, named from `src/features` (for example `triage/decision/views/decision.njk`), then govuk-frontend.
+ */
+export function viewRoots(): string[] {
+  return [
+    path.join(rootDir, 'src', 'views'),
+    path.join(rootDir, 'src', 'features'),
+    path.join(rootDir, 'node_modules', 'govuk-frontend', 'dist'),
+  ];
+}
+
 export function createViewEnvironment(site: Site, opts: { watch?: boolean } = {}): nunjucks.Environment {
-  const loader = new nunjucks.FileSystemLoader(
-    [path.join(rootDir, 'src', 'views'), path.join(rootDir, 'node_modules', 'govuk-frontend', 'dist')],
-    { noCache: false, watch: opts.watch ?? false },
-  );
+  const loader = new nunjucks.FileSystemLoader(viewRoots(), { noCache: false, watch: opts.watch ?? false });
   const env = new nunjucks.Environment(loader, {
     autoescape: true,
     throwOnUndefined: false,

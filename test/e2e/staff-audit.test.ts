@@ -6,9 +6,9 @@ import { axeCheck, expectErrors, newPage, submit, text, type Server, useBrowser 
 import { FormClient } from '../helpers/client.js';
 import { completeJourney, publicReferral } from '../helpers/journeys.js';
 import { createStaff, staffCookieValue } from '../helpers/staff.js';
-import { appendAccessLog } from '../../src/db/repositories/access-log.js';
+import { appendAccessLog } from '../../src/access-log/queries.js';
 import { queryRows } from '../../src/db/sql.js';
-import { sealPending } from '../../src/services/audit/seal.js';
+import { sealPending } from '../../src/access-log/seal.js';
 import { tamperLog } from '../integration/audit/owner.js';
 
 /**

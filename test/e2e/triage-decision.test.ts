@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { queryRows } from '../../src/db/sql.js';
-import { takeReferral } from '../../src/services/triage/workflow.js';
+import { takeReferral } from '../../src/features/triage/workflow.js';
 import { engines } from '../helpers/engines.js';
 import { axeCheck, expectErrors, submit, text, useBrowser, type Server } from '../helpers/browser.js';
 import { FormClient } from '../helpers/client.js';

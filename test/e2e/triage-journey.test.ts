@@ -8,8 +8,8 @@ import { FormClient } from '../helpers/client.js';
 import { completeJourney, publicReferral } from '../helpers/journeys.js';
 import { signedInStaffPage } from '../helpers/staff-browser.js';
 import { createReferral } from '../helpers/cases.js';
-import { recordDecision } from '../../src/services/triage/decision.js';
-import { takeReferral } from '../../src/services/triage/workflow.js';
+import { recordDecision } from '../../src/features/triage/decision/service.js';
+import { takeReferral } from '../../src/features/triage/workflow.js';
 
 /**
  * One referral's whole way through triage, across the features, in a real Chromium: made through the public form, taken

@@ -6,9 +6,9 @@ import { axeCheck, expectErrors, newPage, submit, text, useBrowser, type Server 
 import { signedInStaffPage } from '../helpers/staff-browser.js';
 import { createReferral } from '../helpers/cases.js';
 import { outbox, recontactRequests } from '../../src/db/schema.js';
-import { takeReferral } from '../../src/services/triage/workflow.js';
-import { activeFramework } from '../../src/services/triage/assessment.js';
-import { newToken } from '../../src/services/triage/recontact.js';
+import { takeReferral } from '../../src/features/triage/workflow.js';
+import { activeFramework } from '../../src/features/triage/assessment/service.js';
+import { newToken } from '../../src/features/triage/recontact/service.js';
 
 /**
  * Re-contact, the referrer's page, information checks and the assessment in a real Chromium, JavaScript on and off, on

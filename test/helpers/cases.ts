@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.js';
 import { adviceRequests, caseReferences, caseShares, referrals } from '../../src/db/schema.js';
-import { generateReference } from '../../src/services/reference.js';
+import { generateReference } from '../../src/cases/reference.js';
 
 /**
  * Factories for case tests: real referrals and advice requests inserted directly (the reference first, as the

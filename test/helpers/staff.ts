@@ -3,8 +3,8 @@ import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../src/db/client.js';
 import { organisations, staffRoles, staffUsers, type OrganisationKind, type Role } from '../../src/db/schema.js';
-import { createSession } from '../../src/db/repositories/staff-sessions.js';
-import { STAFF_COOKIE } from '../../src/routes/staff/registry.js';
+import { createSession } from '../../src/staff/sessions.js';
+import { STAFF_COOKIE } from '../../src/staff/registry.js';
 
 /** Factories for staff tests: real rows, nothing mocked. */
 
@@ -98,7 +98,7 @@ export async function createStaffWithCredentials(
     totp?: boolean;
   },
 ): Promise<TestStaff & { password: string; totpSecret: string | null }> {
-  const { hashPassword } = await import('../../src/services/staff/passwords.js');
+  const { hashPassword } = await import('../../src/features/staff-auth/passwords.js');
   const { generateSecret } = await import('otplib');
   const password = opts.password ?? `correct horse ${randomUUID().slice(0, 8)}`;
   const totpSecret = opts.totp === false ? null : generateSecret();

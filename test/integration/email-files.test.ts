@@ -11,7 +11,7 @@ import { FormClient } from '../helpers/client.js';
 import { completeJourney, publicReferral } from '../helpers/journeys.js';
 import type { Database } from '../../src/db/client.js';
 import { outbox } from '../../src/db/schema.js';
-import { fileMailer, smtpMailer, type OutgoingMessage } from '../../src/services/mailer.js';
+import { fileMailer, smtpMailer, type OutgoingMessage } from '../../src/outbox/mailer.js';
 import { startWorker, type Worker } from '../../src/jobs/worker.js';
 
 const FROM = 'Cumbria Police Prevent <no-reply@prevent.example.test>';

@@ -17,11 +17,11 @@ import { startSmtpServer, type ReceivedMessage, type TestSmtpServer } from '../h
 import type { Database } from '../../src/db/client.js';
 import type { Config } from '../../src/config.js';
 import { accessLog, drafts, outbox, referrals } from '../../src/db/schema.js';
-import { enqueueEmail } from '../../src/db/repositories/outbox.js';
-import { referralAcknowledgement, teamNotification } from '../../src/services/emails.js';
-import { referralRow } from '../../src/services/submissions.js';
+import { enqueueEmail } from '../../src/outbox/queries.js';
+import { referralAcknowledgement, teamNotification } from '../../src/outbox/emails.js';
+import { referralRow } from '../../src/features/intake/submissions.js';
 import { startWorker, type DeliveryOutcome, type Worker, type WorkerOptions } from '../../src/jobs/worker.js';
-import { smtpMailer } from '../../src/services/mailer.js';
+import { smtpMailer } from '../../src/outbox/mailer.js';
 
 const TEAM_INBOX = 'prevent-duty@cumbria.example.test';
 const BASE_URL = 'https://prevent.example.test';

@@ -6,8 +6,8 @@ import { FormClient } from '../helpers/client.js';
 import { anonymousReferral, completeJourney, publicReferral } from '../helpers/journeys.js';
 import { referrals } from '../../src/db/schema.js';
 import { referralJourney } from '../../src/forms/referral/index.js';
-import { activeConcernTypes, activeSectors } from '../../src/db/repositories/reference-data.js';
-import { referralSummary, referralSummaryPdf } from '../../src/services/referral-summary.js';
+import { activeConcernTypes, activeSectors } from '../../src/db/reference-data.js';
+import { referralSummary, referralSummaryPdf } from '../../src/features/cases/referral-summary.js';
 import { loadSite } from '../../src/config.js';
 
 describe.each(engines)('referral summary for the team on %s', (engine) => {

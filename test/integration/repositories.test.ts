@@ -4,16 +4,10 @@ import { eq, sql } from 'drizzle-orm';
 import { engines, openTestDatabase, resetDatabase } from '../helpers/engines.js';
 import { runMigrations, type Database } from '../../src/db/client.js';
 import { accessLog, caseReferences, drafts, referrals } from '../../src/db/schema.js';
-import * as draftsRepo from '../../src/db/repositories/drafts.js';
-import { appendAccessLog } from '../../src/db/repositories/access-log.js';
-import {
-  claimMessage,
-  enqueueEmail,
-  markFailed,
-  markSent,
-  pendingMessageIds,
-} from '../../src/db/repositories/outbox.js';
-import { generateReference } from '../../src/services/reference.js';
+import * as draftsRepo from '../../src/features/intake/queries/drafts.js';
+import { appendAccessLog } from '../../src/access-log/queries.js';
+import { claimMessage, enqueueEmail, markFailed, markSent, pendingMessageIds } from '../../src/outbox/queries.js';
+import { generateReference } from '../../src/cases/reference.js';
 
 /** A valid referral row (the factory): tests override what they are about. */
 async function insertReferral(database: Database, overrides: Partial<typeof referrals.$inferInsert> = {}) {

@@ -5,8 +5,8 @@ import {
   parseAssessmentBody,
   parseCheckBody,
   parseResponseBody,
-} from '../../src/view-models/assessment.js';
-import type { AssessmentRow, Framework } from '../../src/services/triage/assessment.js';
+} from '../../src/features/triage/assessment/view-model.js';
+import type { AssessmentRow, Framework } from '../../src/features/triage/assessment/service.js';
 
 const framework: Framework = {
   code: 'vaf',

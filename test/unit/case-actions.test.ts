@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { TriageSummary } from '../../src/db/repositories/triage-summary.js';
+import type { TriageSummary } from '../../src/features/cases/queries/triage-summary.js';
 import type { Role } from '../../src/db/schema.js';
 import { decideReview, type CaseScope, type Principal } from '../../src/policies/index.js';
-import { caseActions } from '../../src/view-models/case-actions.js';
+import { caseActions } from '../../src/features/cases/view-models/case-actions.js';
 
 const OFFICER = '00000000-0000-4000-8000-00000000000a';
 const SUPERVISOR = '00000000-0000-4000-8000-00000000000b';

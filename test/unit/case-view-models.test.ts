@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { AdviceRow, ReferralRecord, ReferralRow } from '../../src/db/repositories/cases.js';
-import type { IntakeItem } from '../../src/db/repositories/intake.js';
+import type { AdviceRow, ReferralRecord, ReferralRow } from '../../src/features/cases/queries/cases.js';
+import type { IntakeItem } from '../../src/features/cases/queries/intake.js';
 import {
   adviceView,
   ageOn,
@@ -11,7 +11,7 @@ import {
   referralView,
   summaryRows,
   type CaseView,
-} from '../../src/view-models/case-view.js';
+} from '../../src/features/cases/view-models/case-view.js';
 import {
   ageInDays,
   caseHref,
@@ -20,7 +20,7 @@ import {
   lastPage,
   pagination,
   parsePage,
-} from '../../src/view-models/intake.js';
+} from '../../src/features/cases/view-models/intake.js';
 import { loadSite } from '../../src/config.js';
 import { createViewEnvironment } from '../../src/views/nunjucks.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseEventRow } from '../../src/db/repositories/case-events.js';
+import type { CaseEventRow } from '../../src/features/triage/case-events.js';
 import {
   attachmentRows,
   chronologyView,
@@ -8,7 +8,7 @@ import {
   parseEntryText,
   sizeText,
   type ChronologyLookups,
-} from '../../src/view-models/chronology.js';
+} from '../../src/features/triage/chronology/view-model.js';
 
 const ALEX = '11111111-1111-4111-8111-111111111111';
 const SAM = '22222222-2222-4222-8222-222222222222';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSite, rootDir } from '../../src/config.js';
-import { loadContentPages } from '../../src/services/content.js';
+import { loadContentPages } from '../../src/features/site/content.js';
 
 const site = loadSite();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { comparePrefixes, type PostcodeCouncilRow } from '../../src/db/repositories/postcode-councils.js';
-import { prefixFromSlug, prefixSlug } from '../../src/routes/staff/postcodes.js';
+import { comparePrefixes, type PostcodeCouncilRow } from '../../src/features/postcodes/queries.js';
+import { prefixFromSlug, prefixSlug } from '../../src/features/postcodes/routes.js';
 import {
   lookupKeys,
   normalisePostcode,
@@ -8,7 +8,7 @@ import {
   pickEntry,
   PREFIX_PATTERN,
   suggestionFor,
-} from '../../src/services/councils.js';
+} from '../../src/features/postcodes/service.js';
 
 const CUMBERLAND = { id: 'c1', code: 'cumberland', name: 'Cumberland Council', active: true };
 const WESTMORLAND = { id: 'w1', code: 'westmorland-furness', name: 'Westmorland and Furness Council', active: true };

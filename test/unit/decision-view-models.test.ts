@@ -14,10 +14,10 @@ import {
   parseReviewForm,
   parseTemplateForm,
   suggestionText,
-} from '../../src/view-models/decision.js';
-import { fillTemplate, namesIn } from '../../src/services/triage/explanation.js';
-import type { DecisionRow } from '../../src/services/triage/decision.js';
-import type { HandoverRow } from '../../src/services/triage/handover.js';
+} from '../../src/features/triage/decision/view-model.js';
+import { fillTemplate, namesIn } from '../../src/features/triage/decision/explanation.js';
+import type { DecisionRow } from '../../src/features/triage/decision/service.js';
+import type { HandoverRow } from '../../src/features/triage/handover/service.js';
 
 const when = new Date('2026-06-01T09:30:00Z');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadSite } from '../../src/config.js';
-import { renderExplanationLetterPdf } from '../../src/services/pdf/explanation-letter.js';
+import { renderExplanationLetterPdf } from '../../src/features/triage/decision/explanation-letter-pdf.js';
 
 const site = loadSite();
 

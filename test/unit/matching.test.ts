@@ -12,7 +12,7 @@ import {
   tokenMatch,
   wordSimilarity,
   type PersonFacts,
-} from '../../src/services/matching/score.js';
+} from '../../src/features/earlier-referrals/score.js';
 
 /** A person as the database would describe them (keys and sound codes written out by hand, as migration 0008 makes them). */
 function person(over: Partial<PersonFacts> & { nameKey: string; tokenSounds: string[] }): PersonFacts {

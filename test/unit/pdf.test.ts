@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { loadSite } from '../../src/config.js';
-import { renderReferralFormPdf } from '../../src/services/pdf/referral-form-pdf.js';
-import { renderReferralSummaryPdf, type ReferralSummary } from '../../src/services/pdf/referral-summary-pdf.js';
-import { cleanText, formatLondonDateTime, metadataText } from '../../src/services/pdf/shared.js';
+import { renderReferralFormPdf } from '../../src/features/site/referral-form-pdf.js';
+import { renderReferralSummaryPdf, type ReferralSummary } from '../../src/features/cases/referral-summary-pdf.js';
+import { cleanText, formatLondonDateTime, metadataText } from '../../src/pdf/shared.js';
 
 const site = loadSite();
 

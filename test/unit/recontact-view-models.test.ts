@@ -7,9 +7,9 @@ import {
   parseRecontactBody,
   requestRows,
   type RequestRowInput,
-} from '../../src/view-models/recontact.js';
+} from '../../src/features/triage/recontact/view-model.js';
 import { loadSite } from '../../src/config.js';
-import { hashToken, newToken, recontactEmail, TOKEN_PATTERN } from '../../src/services/triage/recontact.js';
+import { hashToken, newToken, recontactEmail, TOKEN_PATTERN } from '../../src/features/triage/recontact/service.js';
 
 const site = loadSite();
 const now = new Date('2026-03-10T12:00:00Z');

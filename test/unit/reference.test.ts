@@ -6,7 +6,7 @@ import {
   REFERENCE_ALPHABET,
   REFERENCE_LENGTH,
   REFERENCE_PATTERN,
-} from '../../src/services/reference.js';
+} from '../../src/cases/reference.js';
 
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 

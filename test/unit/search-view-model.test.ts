@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { SearchHit } from '../../src/db/repositories/search.js';
-import { rank, scoreHit, type SearchResult } from '../../src/services/triage/search.js';
+import type { SearchHit } from '../../src/features/triage/search/queries.js';
+import { rank, scoreHit, type SearchResult } from '../../src/features/triage/search/service.js';
 import {
   parsePostcode,
   parseSearchForm,
@@ -11,7 +11,7 @@ import {
   searchErrorList,
   searchFormModel,
   termsForLog,
-} from '../../src/view-models/search.js';
+} from '../../src/features/triage/search/view-model.js';
 
 const TODAY = new Date('2026-11-26T12:00:00Z');
 

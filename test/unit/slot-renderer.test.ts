@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import nunjucks from 'nunjucks';
 import type { FastifyReply } from 'fastify';
 import { SlotRenderer } from '../../src/views/render.js';
-import { pageChoiceKey } from '../../src/view-models/question.js';
+import { pageChoiceKey } from '../../src/features/intake/view-models/question.js';
 import { referralJourney } from '../../src/forms/referral/index.js';
 import { loadSite } from '../../src/config.js';
 

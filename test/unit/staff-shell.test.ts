@@ -2,9 +2,9 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSite, rootDir } from '../../src/config.js';
-import type { IntakeItem } from '../../src/db/repositories/intake.js';
-import { caseTemplateView, type CaseView } from '../../src/view-models/case-view.js';
-import { intakeCountText, intakeTable, pagination } from '../../src/view-models/intake.js';
+import type { IntakeItem } from '../../src/features/cases/queries/intake.js';
+import { caseTemplateView, type CaseView } from '../../src/features/cases/view-models/case-view.js';
+import { intakeCountText, intakeTable, pagination } from '../../src/features/cases/view-models/intake.js';
 import { createViewEnvironment } from '../../src/views/nunjucks.js';
 import { navigation } from '../../src/views/render.js';
 import { StaffShellRenderer } from '../../src/views/staff-shell.js';
@@ -92,16 +92,16 @@ const view: CaseView = {
 };
 
 const pages: [string, string, Record<string, unknown>][] = [
-  ['intake, one page', 'staff/cases/intake.njk', intakeContext(1, 1, 7)],
+  ['intake, one page', 'cases/views/intake.njk', intakeContext(1, 1, 7)],
   [
     'intake, page 3 of 9, with a back link',
-    'staff/cases/intake.njk',
+    'cases/views/intake.njk',
     intakeContext(3, 9, 50, { backLink: '/staff?x=1&y="2"' }),
   ],
-  ['intake, empty, no session', 'staff/cases/intake.njk', intakeContext(1, 1, 0, { session: undefined })],
+  ['intake, empty, no session', 'cases/views/intake.njk', intakeContext(1, 1, 0, { session: undefined })],
   [
     'referral view with a reason',
-    'staff/cases/case.njk',
+    'cases/views/case.njk',
     signedIn({
       pageTitle: view.title,
       backLink: '/staff/intake',
@@ -112,7 +112,7 @@ const pages: [string, string, Record<string, unknown>][] = [
   ],
   [
     'advice view, another navigation',
-    'staff/cases/case.njk',
+    'cases/views/case.njk',
     signedIn({
       pageTitle: 'Advice request ABCD2345',
       backLink: '/staff',
@@ -122,7 +122,7 @@ const pages: [string, string, Record<string, unknown>][] = [
   ],
   [
     'reason page with errors',
-    'staff/cases/reason.njk',
+    'cases/views/reason.njk',
     signedIn({
       pageTitle: 'This case is assigned to another officer',
       backLink: '/staff/intake',
@@ -174,13 +174,13 @@ describe('the cached staff layout', () => {
 
   it('renders the layout once per navigation and shape, and the page each time', () => {
     const shell = new StaffShellRenderer(env);
-    for (let i = 0; i < 5; i++) shell.render('staff/cases/intake.njk', intakeContext(1, 1, 3));
+    for (let i = 0; i < 5; i++) shell.render('cases/views/intake.njk', intakeContext(1, 1, 3));
     expect(shell.size).toBe(1);
-    shell.render('staff/cases/intake.njk', intakeContext(1, 1, 3, { staffNav: nav('/staff/account') }));
-    shell.render('staff/cases/intake.njk', intakeContext(1, 1, 3, { backLink: '/staff' }));
+    shell.render('cases/views/intake.njk', intakeContext(1, 1, 3, { staffNav: nav('/staff/account') }));
+    shell.render('cases/views/intake.njk', intakeContext(1, 1, 3, { backLink: '/staff' }));
     expect(shell.size).toBe(3);
     // A different person with the same navigation shares the shell, with their own name in it.
-    const other = shell.render('staff/cases/intake.njk', {
+    const other = shell.render('cases/views/intake.njk', {
       ...intakeContext(1, 1, 3),
       ...signedIn({}, 'Another Person'),
     });
@@ -190,16 +190,16 @@ describe('the cached staff layout', () => {
   });
 
   it('gives every staff page that extends the layout the same HTML both ways (generic context)', () => {
-    const dir = path.join(rootDir, 'src', 'views');
     const templates: string[] = [];
-    const walk = (d: string) => {
+    const walk = (dir: string, d: string) => {
       for (const f of readdirSync(d)) {
         const p = path.join(d, f);
-        if (statSync(p).isDirectory()) walk(p);
+        if (statSync(p).isDirectory()) walk(dir, p);
         else if (f.endsWith('.njk') && !f.startsWith('_')) templates.push(path.relative(dir, p));
       }
     };
-    walk(path.join(dir, 'staff'));
+    walk(path.join(rootDir, 'src', 'views'), path.join(rootDir, 'src', 'views', 'staff'));
+    walk(path.join(rootDir, 'src', 'features'), path.join(rootDir, 'src', 'features'));
     let compared = 0;
     for (const template of templates) {
       const context = signedIn({ pageTitle: 'A <page>', backLink: '/staff' });
@@ -217,8 +217,8 @@ describe('the cached staff layout', () => {
 
   it('falls back to a full render for a page that overrides another block of the layout', () => {
     const shell = new StaffShellRenderer(env);
-    const html = shell.render('staff/screen-hidden.njk', signedIn());
-    expect(html).toBe(env.render('staff/screen-hidden.njk', signedIn()));
+    const html = shell.render('staff-home/views/screen-hidden.njk', signedIn());
+    expect(html).toBe(env.render('staff-home/views/screen-hidden.njk', signedIn()));
     expect(shell.size).toBe(0);
   });
 });

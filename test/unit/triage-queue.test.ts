@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { personalDataInReply } from '../../src/services/triage/advice.js';
-import { queueQuery, type QueueFilters, type QueueItem, type WorkloadRow } from '../../src/services/triage/queue.js';
+import { personalDataInReply } from '../../src/features/triage/queue/advice-reply.js';
+import {
+  queueQuery,
+  type QueueFilters,
+  type QueueItem,
+  type WorkloadRow,
+} from '../../src/features/triage/queue/service.js';
 import {
   ageAgainstTarget,
   filterSelects,
@@ -16,7 +21,7 @@ import {
   queueTable,
   workingDaysBetween,
   workloadTable,
-} from '../../src/view-models/triage-queue.js';
+} from '../../src/features/triage/queue/view-model.js';
 
 // England and Wales, late 2026 and early 2027.
 const HOLIDAYS = ['2026-12-25', '2026-12-28', '2027-01-01'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coverageWarning, parseHolidayForm, parseTargetForm } from '../../src/view-models/triage-settings.js';
+import { coverageWarning, parseHolidayForm, parseTargetForm } from '../../src/features/triage/settings/view-model.js';
 
 describe('the triage target form', () => {
   it('takes a whole number of working days from 1 to 60', () => {

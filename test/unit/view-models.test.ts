@@ -12,9 +12,14 @@ import {
 import { referralJourney } from '../../src/forms/referral/index.js';
 import { adviceJourney } from '../../src/forms/advice/index.js';
 import type { JourneyContext } from '../../src/forms/context.js';
-import { errorSummary, fieldAnchor } from '../../src/view-models/errors.js';
-import { escapeHtml, questionViewModel, type FieldViewModel } from '../../src/view-models/question.js';
-import { checkAnswersSections, displayValue, multiline, plainSections } from '../../src/view-models/check-answers.js';
+import { errorSummary, fieldAnchor } from '../../src/views/error-summary.js';
+import { escapeHtml, questionViewModel, type FieldViewModel } from '../../src/features/intake/view-models/question.js';
+import {
+  checkAnswersSections,
+  displayValue,
+  multiline,
+  plainSections,
+} from '../../src/features/intake/view-models/check-answers.js';
 import { createViewEnvironment } from '../../src/views/nunjucks.js';
 import { navigation } from '../../src/views/render.js';
 import { adviceRequest, publicReferral, type Answers } from '../helpers/journeys.js';
@@ -53,7 +58,7 @@ function walk(journey: Journey, fixture: Answers): DraftAnswers {
 /** Renders a question page exactly as the route does. */
 function renderQuestion(journey: Journey, slug: string, values: Values, errors: Errors): string {
   const vm = questionViewModel(journey, page(journey, slug), values, errors, { backLink: journey.basePath });
-  return env.render('journeys/question.njk', {
+  return env.render('intake/views/question.njk', {
     navigation: navigation(journey.basePath),
     kind: journey.kind,
     basePath: journey.basePath,
@@ -354,7 +359,7 @@ describe('checkAnswersSections', () => {
     expect(value('What happened and why you are worried')).toBe(
       '&lt;script&gt;alert(1)&lt;/script&gt;<br>&#39;; DROP TABLE referrals; --',
     );
-    const html = env.render('journeys/check-answers.njk', {
+    const html = env.render('intake/views/check-answers.njk', {
       navigation: navigation('/refer'),
       kind: 'referral',
       basePath: '/refer',

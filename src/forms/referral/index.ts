@@ -23,7 +23,7 @@ import { yourWorkPage } from './your-work.js';
 
 export const REFERRAL_FORM_VERSION = 1;
 
-export const call999: StopPage = { slug: 'call-999', title: 'Call 999 now', template: 'journeys/call-999.njk' };
+export const call999: StopPage = { slug: 'call-999', title: 'Call 999 now', template: 'intake/views/call-999.njk' };
 
 export function referralJourney(ctx: JourneyContext): Journey {
   const pages: QuestionPage[] = [

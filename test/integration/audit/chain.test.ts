@@ -8,9 +8,9 @@ import { FormClient } from '../../helpers/client.js';
 import { completeJourney, publicReferral } from '../../helpers/journeys.js';
 import { accessLog } from '../../../src/db/schema.js';
 import { queryRows } from '../../../src/db/sql.js';
-import { appendAccessLog } from '../../../src/db/repositories/access-log.js';
-import { chainStatus, sealPending } from '../../../src/services/audit/seal.js';
-import { describeProblem, verifyChain } from '../../../src/services/audit/verify.js';
+import { appendAccessLog } from '../../../src/access-log/queries.js';
+import { chainStatus, sealPending } from '../../../src/access-log/seal.js';
+import { describeProblem, verifyChain } from '../../../src/access-log/verify.js';
 import { count, someEntries, tamperLog, tamperSeals } from './owner.js';
 
 async function seals(db: Parameters<typeof queryRows>[0]) {

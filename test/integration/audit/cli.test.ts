@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rootDir } from '../../../src/config.js';
 import { openDatabase, type Database } from '../../../src/db/client.js';
-import { sealPending } from '../../../src/services/audit/seal.js';
+import { sealPending } from '../../../src/access-log/seal.js';
 import { engines, openTestDatabase, postgresUrlForWorker, resetDatabase, type Engine } from '../../helpers/engines.js';
 import { seedPgliteDataDir } from '../../helpers/server-process.js';
 import { someEntries, tamperLog } from './owner.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../../src/db/client.js';
-import { appendAccessLog, type AccessEntry } from '../../../src/db/repositories/access-log.js';
+import { appendAccessLog, type AccessEntry } from '../../../src/access-log/queries.js';
 import { queryRows } from '../../../src/db/sql.js';
 import { postgresUrlForWorker } from '../../helpers/engines.js';
 

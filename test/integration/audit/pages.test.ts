@@ -7,9 +7,9 @@ import { completeJourney, publicReferral } from '../../helpers/journeys.js';
 import { createStaff, staffCookie } from '../../helpers/staff.js';
 import { ROLES, type Role } from '../../../src/db/schema.js';
 import { queryRows } from '../../../src/db/sql.js';
-import { appendAccessLog } from '../../../src/db/repositories/access-log.js';
+import { appendAccessLog } from '../../../src/access-log/queries.js';
 import { londonDate } from '../../../src/lib/dates.js';
-import { sealPending } from '../../../src/services/audit/seal.js';
+import { sealPending } from '../../../src/access-log/seal.js';
 import { tamperLog } from './owner.js';
 
 /** RFC 4180, as a spreadsheet reads it: quoted fields may hold commas, quotes (doubled) and line breaks. */

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { engines, postgresUrlForWorker } from '../../helpers/engines.js';
 import { useTestApp } from '../../helpers/app.js';
 import { queryRows } from '../../../src/db/sql.js';
-import { sealPending } from '../../../src/services/audit/seal.js';
+import { sealPending } from '../../../src/access-log/seal.js';
 import { count, someEntries } from './owner.js';
 
 const CHANGES = {

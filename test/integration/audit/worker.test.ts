@@ -8,8 +8,8 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../../src/db/client.js';
 import { queryRows } from '../../../src/db/sql.js';
 import { SEAL_QUEUE, startWorker, type Worker } from '../../../src/jobs/worker.js';
-import { fileMailer } from '../../../src/services/mailer.js';
-import { verifyChain } from '../../../src/services/audit/verify.js';
+import { fileMailer } from '../../../src/outbox/mailer.js';
+import { verifyChain } from '../../../src/access-log/verify.js';
 import { engines, openTestDatabase, postgresUrlForWorker, resetDatabase } from '../../helpers/engines.js';
 import { count, someEntries } from './owner.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import { accessLog, referralLinks, referrals } from '../../../src/db/schema.js';
-import { decideLink, findEarlierReferrals, confirmedLinks } from '../../../src/db/repositories/earlier-referrals.js';
+import { decideLink, findEarlierReferrals, confirmedLinks } from '../../../src/features/earlier-referrals/queries.js';
 import { engines } from '../../helpers/engines.js';
 import { useTestApp } from '../../helpers/app.js';
 import { createStaff } from '../../helpers/staff.js';

@@ -12,8 +12,8 @@ import { createReferral } from '../../helpers/cases.js';
 
 const control = vi.hoisted(() => ({ fail: false, delayMs: 0 }));
 
-vi.mock('../../../src/db/repositories/access-log.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../../src/db/repositories/access-log.js')>();
+vi.mock('../../../src/access-log/queries.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../../src/access-log/queries.js')>();
   return {
     ...original,
     appendAccessLog: async (...args: Parameters<typeof original.appendAccessLog>) => {

@@ -7,7 +7,7 @@ import { createStaff, organisationId, staffCookie, type TestStaff } from '../../
 import { insertAdvice, insertReferral } from '../../helpers/cases.js';
 import { caseShares, referrals, type Role } from '../../../src/db/schema.js';
 import { POLICIES, type PolicyName } from '../../../src/policies/index.js';
-import type { StaffRouteEntry } from '../../../src/routes/staff/registry.js';
+import type { StaffRouteEntry } from '../../../src/staff/registry.js';
 import { eq } from 'drizzle-orm';
 
 /**

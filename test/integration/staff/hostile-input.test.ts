@@ -17,28 +17,24 @@ import { testEml, TINY_PDF, TINY_PNG } from '../triage/upload-helpers.js';
 import type { Db } from '../../../src/db/client.js';
 import { queryRows } from '../../../src/db/sql.js';
 import { ORGANISATION_KINDS, ROLES } from '../../../src/db/schema.js';
-import { adviceScope, referralScope } from '../../../src/db/repositories/case-scope.js';
-import { createSession } from '../../../src/db/repositories/staff-sessions.js';
-import { createPasswordReset } from '../../../src/db/repositories/staff-users.js';
-import {
-  insertPostcodeCouncil,
-  listCouncils,
-  listPostcodeCouncils,
-} from '../../../src/db/repositories/postcode-councils.js';
-import { activeConcernTypes, activeSectors } from '../../../src/db/repositories/reference-data.js';
-import { STAFF_COOKIE } from '../../../src/routes/staff/registry.js';
+import { adviceScope, referralScope } from '../../../src/policies/case-scope.js';
+import { createSession } from '../../../src/staff/sessions.js';
+import { createPasswordReset } from '../../../src/staff/users.js';
+import { insertPostcodeCouncil, listCouncils, listPostcodeCouncils } from '../../../src/features/postcodes/queries.js';
+import { activeConcernTypes, activeSectors } from '../../../src/db/reference-data.js';
+import { STAFF_COOKIE } from '../../../src/staff/registry.js';
 import { loadSite } from '../../../src/config.js';
 import { allFields } from '../../../src/forms/fields.js';
 import { londonDate } from '../../../src/lib/dates.js';
-import { activeFramework } from '../../../src/services/triage/assessment.js';
-import { addCheck, CHECK_OUTCOMES } from '../../../src/services/triage/checks.js';
-import { addEntry } from '../../../src/services/triage/chronology.js';
-import { recordDecision, reviewDecision } from '../../../src/services/triage/decision.js';
-import { emailIntakeSections, readEml, saveEmailDraft } from '../../../src/services/triage/email-intake.js';
-import { listTemplates } from '../../../src/services/triage/explanation.js';
-import { bankHolidaysFrom } from '../../../src/services/triage/settings.js';
-import { takeReferral } from '../../../src/services/triage/workflow.js';
-import { OUTCOMES } from '../../../src/view-models/decision.js';
+import { activeFramework } from '../../../src/features/triage/assessment/service.js';
+import { addCheck, CHECK_OUTCOMES } from '../../../src/features/triage/assessment/checks.js';
+import { addEntry } from '../../../src/features/triage/chronology/service.js';
+import { recordDecision, reviewDecision } from '../../../src/features/triage/decision/service.js';
+import { emailIntakeSections, readEml, saveEmailDraft } from '../../../src/features/triage/email-intake/service.js';
+import { listTemplates } from '../../../src/features/triage/decision/explanation.js';
+import { bankHolidaysFrom } from '../../../src/features/triage/settings/service.js';
+import { takeReferral } from '../../../src/features/triage/workflow.js';
+import { OUTCOMES } from '../../../src/features/triage/decision/view-model.js';
 
 /**
  * Property-based hostile input for the staff back office, as test/integration/hostile-input.test.ts does for the public

@@ -8,7 +8,7 @@ import type { Config } from '../../../src/config.js';
 import type { Database } from '../../../src/db/client.js';
 import { queryRows } from '../../../src/db/sql.js';
 import { createLogger } from '../../../src/lib/logger.js';
-import { SSO_COOKIE } from '../../../src/routes/staff/sso.js';
+import { SSO_COOKIE } from '../../../src/features/staff-auth/sso-routes.js';
 import { testApp, testConfig } from '../../helpers/app.js';
 import { FormClient, type Response } from '../../helpers/client.js';
 import { engines, openTestDatabase, resetDatabase } from '../../helpers/engines.js';

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../../src/db/client.js';
 import { queryRows } from '../../../src/db/sql.js';
 import type { Role } from '../../../src/db/schema.js';
-import { suggestCouncil } from '../../../src/services/councils.js';
+import { suggestCouncil } from '../../../src/features/postcodes/service.js';
 import { useTestApp } from '../../helpers/app.js';
 import { FormClient } from '../../helpers/client.js';
 import { engines, resetDatabase } from '../../helpers/engines.js';

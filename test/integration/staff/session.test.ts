@@ -4,7 +4,7 @@ import Fastify from 'fastify';
 import { engines } from '../../helpers/engines.js';
 import { useTestApp } from '../../helpers/app.js';
 import { createStaff, staffCookie } from '../../helpers/staff.js';
-import { installStaffArea } from '../../../src/routes/staff/registry.js';
+import { installStaffArea } from '../../../src/staff/registry.js';
 import { testConfig } from '../../helpers/app.js';
 
 describe.each(engines)('staff sessions (%s)', (engine) => {

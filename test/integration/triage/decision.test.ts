@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../../src/db/client.js';
 import { queryRows } from '../../../src/db/sql.js';
-import { takeReferral } from '../../../src/services/triage/workflow.js';
+import { takeReferral } from '../../../src/features/triage/workflow.js';
 import { useTestApp } from '../../helpers/app.js';
 import { FormClient } from '../../helpers/client.js';
 import { engines } from '../../helpers/engines.js';

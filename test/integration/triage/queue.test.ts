@@ -7,8 +7,8 @@ import { ago, assignReferral, createAdvice, createReferral } from '../../helpers
 import { accessLog, adviceRequests, caseEvents, outbox, referrals } from '../../../src/db/schema.js';
 import { queryRows } from '../../../src/db/sql.js';
 import { londonDate } from '../../../src/lib/dates.js';
-import { takeReferral, WorkflowError } from '../../../src/services/triage/workflow.js';
-import { workingDaysBetween } from '../../../src/view-models/triage-queue.js';
+import { takeReferral, WorkflowError } from '../../../src/features/triage/workflow.js';
+import { workingDaysBetween } from '../../../src/features/triage/queue/view-model.js';
 
 /**
  * The triage queue, taking and assigning work, the workload view, reopening and answering advice requests, through the

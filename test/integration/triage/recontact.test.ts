@@ -14,8 +14,8 @@ import type { Database } from '../../../src/db/client.js';
 import type { Config } from '../../../src/config.js';
 import { accessLog, caseEvents, outbox, recontactRequests, referrals } from '../../../src/db/schema.js';
 import { startWorker, type Worker } from '../../../src/jobs/worker.js';
-import { smtpMailer } from '../../../src/services/mailer.js';
-import { takeReferral } from '../../../src/services/triage/workflow.js';
+import { smtpMailer } from '../../../src/outbox/mailer.js';
+import { takeReferral } from '../../../src/features/triage/workflow.js';
 import { londonDate } from '../../../src/lib/dates.js';
 import { useLoggedApp } from '../../helpers/logged-app.js';
 

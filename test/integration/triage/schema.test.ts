@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../../src/db/sql.js';
-import { appendCaseEvent, listCaseEvents } from '../../../src/db/repositories/case-events.js';
+import { appendCaseEvent, listCaseEvents } from '../../../src/features/triage/case-events.js';
 import {
   assignReferral,
   changeState,
@@ -9,7 +9,7 @@ import {
   reopenReferral,
   takeReferral,
   WorkflowError,
-} from '../../../src/services/triage/workflow.js';
+} from '../../../src/features/triage/workflow.js';
 import { useTestApp } from '../../helpers/app.js';
 import { createAdvice, createReferral } from '../../helpers/cases.js';
 import { engines, ownerExec } from '../../helpers/engines.js';
