@@ -9,7 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../src/db/client.js';
-import { findEarlierReferrals } from '../src/features/earlier-referrals/queries.js';
+import { findEarlierReferrals } from '../src/features/earlier-referrals/service.js';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/db/sql.js';
 import { query } from './lib/fixtures.js';

@@ -6,9 +6,9 @@ import {
   dayText,
   paragraphsOf,
   parseEntryText,
-  sizeText,
   type ChronologyLookups,
 } from '../../src/features/triage/chronology/view-model.js';
+import { sizeText } from '../../src/lib/format.js';
 
 const ALEX = '11111111-1111-4111-8111-111111111111';
 const SAM = '22222222-2222-4222-8222-222222222222';

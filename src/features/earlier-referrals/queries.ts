@@ -2,7 +2,6 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { queryRows } from '../../db/sql.js';
 import { appendAccessLog } from '../../access-log/queries.js';
-import { SHOW_FROM, scoreCandidate, type Band, type PersonFacts } from './score.js';
 
 /**
  * Possible earlier referrals of the same person, and the officer's decisions about them (ADR 0016). The database finds
@@ -15,6 +14,26 @@ import { SHOW_FROM, scoreCandidate, type Band, type PersonFacts } from './score.
 const WORD_THRESHOLD = 0.6;
 /** How many rows each way of finding candidates may bring (the best by similarity first, where that means something). */
 const PER_BRANCH = 25;
+
+/** One person as a referral describes them, with the keys the database computed (see migration 0008). */
+export interface PersonFacts {
+  fullName: string;
+  otherNames: string | null;
+  /** prevent_name_key(full name): lower case, no accents or punctuation, single spaces. */
+  nameKey: string;
+  /** prevent_name_key(other names) ('' when none). */
+  otherNamesKey: string;
+  /** prevent_name_token_sounds(full name): 'PRIMARY/ALTERNATIVE' Double Metaphone codes, one per word of nameKey. */
+  tokenSounds: readonly string[];
+  /** The same for the other names, one per word of otherNamesKey. */
+  otherTokenSounds: readonly string[];
+  /** YYYY-MM-DD. */
+  dob: string | null;
+  ageApprox: number | null;
+  receivedAt: Date;
+  /** prevent_postcode_key: upper case, no spaces. */
+  postcodeKey: string | null;
+}
 
 export type LinkStatus = 'confirmed' | 'rejected';
 
@@ -35,13 +54,20 @@ export interface ProbeReferral extends ReferralPerson {
   isRepeat: boolean;
 }
 
-export interface EarlierReferralCandidate extends ReferralPerson {
-  /** Received before the referral being checked (links are stored from the later to the earlier). */
-  earlier: boolean;
-  score: number;
-  band: Band;
-  reasons: string[];
-  link: { status: LinkStatus; note: string | null; decidedAt: Date } | null;
+export interface LinkOfPair {
+  status: LinkStatus;
+  note: string | null;
+  decidedAt: Date;
+}
+
+/** A possible earlier referral as the database measured it, before it is weighed (service.ts, score.ts). */
+export interface MeasuredCandidate {
+  person: ReferralPerson;
+  facts: PersonFacts;
+  /** Trigram similarity of the name keys and of the first address lines (0 when the probe has no address). */
+  similarity: { name: number; address: number };
+  /** The officer's decision about this pair, if any. */
+  link: LinkOfPair | null;
 }
 
 interface PersonRow {
@@ -269,21 +295,14 @@ function candidateIds(probe: ProbeRow): SQL {
   return sql.join(branches, sql` union `);
 }
 
-export interface EarlierReferrals {
-  probe: ProbeReferral;
-  candidates: EarlierReferralCandidate[];
-}
-
 /**
- * The referral and its possible other referrals of the same person, best first, each with a score (0–100), a band and
- * the reasons; those already decided are included with the decision. Null when the referral does not exist.
+ * The referral being checked and its candidates, found through the indexes and measured (name and address similarity,
+ * the officer's earlier decisions), in one transaction. Null when the referral does not exist. Nothing is weighed here.
  */
-export async function findEarlierReferralsWithProbe(
+export async function measureEarlierReferrals(
   db: Db,
   referralId: string,
-  opts: { limit?: number } = {},
-): Promise<EarlierReferrals | null> {
-  const limit = opts.limit ?? 10;
+): Promise<{ probe: ProbeReferral; probeFacts: PersonFacts; candidates: MeasuredCandidate[] } | null> {
   return db.transaction(async (tx) => {
     // For this transaction only: how much of our name must appear in someone's other names (the trigram index).
     await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', ${String(WORD_THRESHOLD)}, true)`);
@@ -304,47 +323,26 @@ export async function findEarlierReferralsWithProbe(
             or (l.referral_id = r.id and l.earlier_referral_id = ${probeRow.id}::uuid)
           where r.id <> ${probeRow.id}::uuid`,
     );
-    const probeFacts = factsOf(probeRow);
-    const probe: ProbeReferral = { ...personOf(probeRow), isRepeat: probeRow.is_repeat };
-    const candidates: EarlierReferralCandidate[] = [];
-    for (const row of rows) {
-      const m = scoreCandidate(probeFacts, factsOf(row), {
-        name: Number(row.name_sim),
-        address: Number(row.address_sim),
-      });
-      const link = row.link_status
-        ? { status: row.link_status, note: row.link_note, decidedAt: asDate(row.link_decided_at!) }
-        : null;
-      if (m.score < SHOW_FROM && !link) continue;
-      const person = personOf(row);
-      candidates.push({ ...person, earlier: isEarlier(person, probe), ...m, link });
-    }
-    // Decided ones first (confirmed, then rejected), then by score, then the oldest first.
-    const rank = (c: EarlierReferralCandidate) => (c.link?.status === 'confirmed' ? 0 : c.link ? 1 : 2);
-    candidates.sort(
-      (a, b) =>
-        b.score - a.score || a.receivedAt.getTime() - b.receivedAt.getTime() || a.reference.localeCompare(b.reference),
-    );
-    const undecided = candidates.filter((c) => !c.link).slice(0, limit);
-    const decided = candidates.filter((c) => c.link).sort((a, b) => rank(a) - rank(b));
-    return { probe, candidates: [...decided, ...undecided] };
+    return {
+      probe: { ...personOf(probeRow), isRepeat: probeRow.is_repeat },
+      probeFacts: factsOf(probeRow),
+      candidates: rows.map((row) => ({
+        person: personOf(row),
+        facts: factsOf(row),
+        similarity: { name: Number(row.name_sim), address: Number(row.address_sim) },
+        link: row.link_status
+          ? { status: row.link_status, note: row.link_note, decidedAt: asDate(row.link_decided_at!) }
+          : null,
+      })),
+    };
   });
 }
 
-/**
- * Other referrals that may be of the same person as this one, ranked (score, band, reasons), at most `limit` not yet
- * decided, plus every one an officer has already confirmed or rejected (with the decision). Only ranks: never links.
- */
-export async function findEarlierReferrals(
-  db: Db,
-  referralId: string,
-  opts: { limit?: number } = {},
-): Promise<EarlierReferralCandidate[]> {
-  return (await findEarlierReferralsWithProbe(db, referralId, opts))?.candidates ?? [];
-}
-
 /** Which of two referrals came first (received time, then reference: a stable order for the same minute). */
-function isEarlier(a: { receivedAt: Date; reference: string }, than: { receivedAt: Date; reference: string }): boolean {
+export function isEarlier(
+  a: { receivedAt: Date; reference: string },
+  than: { receivedAt: Date; reference: string },
+): boolean {
   const d = a.receivedAt.getTime() - than.receivedAt.getTime();
   return d < 0 || (d === 0 && a.reference < than.reference);
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { referralScope } from '../../policies/case-scope.js';
-import { confirmedLinks, decideLink, findEarlierReferralsWithProbe, referralIdByReference } from './queries.js';
+import { confirmedLinks, decideLink, referralIdByReference } from './queries.js';
+import { findEarlierReferralsWithProbe } from './service.js';
 import { bannerText, earlierReferralsHref, earlierReferralsView, parseDecisionBody } from './view-model.js';
 import { notFound, STAFF_PREFIX, staffRoute, type StaffContext, type StaffDeps } from '../../staff/registry.js';
 

@@ -3,26 +3,9 @@
  * candidates and computes the name keys, sound codes and trigram similarities (src/features/earlier-referrals/queries.ts);
  * this module weighs them and says why, in words an officer can check. It only ranks: nothing here decides anything.
  */
+import type { PersonFacts } from './queries.js';
 
-/** One person as a referral describes them, with the keys the database computed (see migration 0008). */
-export interface PersonFacts {
-  fullName: string;
-  otherNames: string | null;
-  /** prevent_name_key(full name): lower case, no accents or punctuation, single spaces. */
-  nameKey: string;
-  /** prevent_name_key(other names) ('' when none). */
-  otherNamesKey: string;
-  /** prevent_name_token_sounds(full name): 'PRIMARY/ALTERNATIVE' Double Metaphone codes, one per word of nameKey. */
-  tokenSounds: readonly string[];
-  /** The same for the other names, one per word of otherNamesKey. */
-  otherTokenSounds: readonly string[];
-  /** YYYY-MM-DD. */
-  dob: string | null;
-  ageApprox: number | null;
-  receivedAt: Date;
-  /** prevent_postcode_key: upper case, no spaces. */
-  postcodeKey: string | null;
-}
+export type { PersonFacts };
 
 /** What the database measured between the two. */
 export interface PairSimilarity {

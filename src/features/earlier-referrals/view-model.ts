@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { EarlierReferralCandidate, LinkedReferral, LinkStatus, ProbeReferral, ReferralPerson } from './queries.js';
+import type { LinkedReferral, LinkStatus, ProbeReferral, ReferralPerson } from './queries.js';
+import type { EarlierReferralCandidate } from './service.js';
 import { cleanText } from '../../forms/fields.js';
 import { formatLondon } from '../../lib/dates.js';
 import { messages } from '../../messages.js';

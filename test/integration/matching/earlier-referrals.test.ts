@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import { accessLog, referralLinks, referrals } from '../../../src/db/schema.js';
-import { decideLink, findEarlierReferrals, confirmedLinks } from '../../../src/features/earlier-referrals/queries.js';
+import { decideLink, confirmedLinks } from '../../../src/features/earlier-referrals/queries.js';
+import { findEarlierReferrals } from '../../../src/features/earlier-referrals/service.js';
 import { engines } from '../../helpers/engines.js';
 import { useTestApp } from '../../helpers/app.js';
 import { createStaff } from '../../helpers/staff.js';

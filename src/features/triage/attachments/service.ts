@@ -9,8 +9,8 @@ import { appendCaseEvent } from '../case-events.js';
 import { attachments, staffUsers, type ATTACHMENT_ROLES } from '../../../db/schema.js';
 import { cleanText } from '../../../forms/fields.js';
 import { messages } from '../../../messages.js';
-import type { AttachmentListItem } from '../chronology/view-model.js';
-import { sizeText } from '../chronology/view-model.js';
+import type { AttachmentListItem } from '../chronology/service.js';
+import { sizeText } from '../../../lib/format.js';
 
 /**
  * Files kept with a referral. The type is decided from the bytes (file-type), never from the name or the browser's

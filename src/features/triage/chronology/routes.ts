@@ -10,9 +10,9 @@ import {
   entryTitle,
   paragraphsOf,
   parseEntryText,
-  sizeText,
   type CaseKind,
 } from './view-model.js';
+import { sizeText } from '../../../lib/format.js';
 import { formatLondon } from '../../../lib/dates.js';
 import { notFound, STAFF_PREFIX, staffRoute, type StaffContext, type StaffDeps } from '../../../staff/registry.js';
 

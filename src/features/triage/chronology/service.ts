@@ -4,7 +4,24 @@ import { appendAccessLog } from '../../../access-log/queries.js';
 import { appendCaseEvent, listCaseEvents, type CaseEventRow, type EventRecord } from '../case-events.js';
 import { caseEvents, organisations, staffUsers } from '../../../db/schema.js';
 import type { CaseScope } from '../../../policies/index.js';
-import type { AttachmentListItem, ChronologyLookups } from './view-model.js';
+
+/** Names the entries refer to by id (looked up by the service), and the case's attachments. */
+export interface ChronologyLookups {
+  staff: Record<string, string>;
+  organisations: Record<string, string>;
+  attachments: Record<string, { fileName: string; href: string }>;
+}
+
+/** An attachment of a case as its list shows it. */
+export interface AttachmentListItem {
+  id: string;
+  role: string;
+  fileName: string;
+  mediaType: string;
+  sizeBytes: number;
+  createdAt: Date;
+  uploadedByName: string | null;
+}
 
 /**
  * A case's chronology: reading it with the names its entries refer to, and adding notes and corrections. Entries never

@@ -4,6 +4,10 @@ import { cleanText } from '../../../forms/fields.js';
 import { formatLondon } from '../../../lib/dates.js';
 import { messages } from '../../../messages.js';
 import { REFERRAL_STATUS_LABELS } from '../../cases/view-models/case-view.js';
+import { sizeText } from '../../../lib/format.js';
+import type { AttachmentListItem, ChronologyLookups } from './service.js';
+
+export type { AttachmentListItem, ChronologyLookups };
 
 /**
  * A case's chronology as people read it: each entry of `case_events` turned into words from its kind, its body and
@@ -12,13 +16,6 @@ import { REFERRAL_STATUS_LABELS } from '../../cases/view-models/case-view.js';
  */
 
 export type CaseKind = 'referral' | 'advice';
-
-/** Names the entries refer to by id (looked up by the service), and the case's attachments. */
-export interface ChronologyLookups {
-  staff: Record<string, string>;
-  organisations: Record<string, string>;
-  attachments: Record<string, { fileName: string; href: string }>;
-}
 
 export interface ChronologyEntryView {
   id: number;
@@ -246,13 +243,6 @@ export function parseEntryText(body: unknown, field: 'note' | 'correction'): Tex
   return { ok: true, value };
 }
 
-/** "10 MB", "512 KB": a size as people read it. */
-export function sizeText(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} bytes`;
-}
-
 const MEDIA_LABELS: Record<string, string> = {
   'application/pdf': 'PDF',
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'Word document',
@@ -267,16 +257,6 @@ const ROLE_LABELS: Record<string, string> = {
   original_email: 'The original e-mail',
   original_form: 'Referral form sent with the e-mail',
 };
-
-export interface AttachmentListItem {
-  id: string;
-  role: string;
-  fileName: string;
-  mediaType: string;
-  sizeBytes: number;
-  createdAt: Date;
-  uploadedByName: string | null;
-}
 
 /** The attachments table: file (a download link), what it is, size, added when and by whom. */
 export function attachmentRows(items: AttachmentListItem[], reference: string) {

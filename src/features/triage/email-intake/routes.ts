@@ -11,7 +11,8 @@ import {
   saveEmailDraft,
   type ParsedEmail,
 } from './service.js';
-import { paragraphsOf, sizeText } from '../chronology/view-model.js';
+import { paragraphsOf } from '../chronology/view-model.js';
+import { sizeText } from '../../../lib/format.js';
 import { errorSummary } from '../../../views/error-summary.js';
 import { fieldViewModel } from '../../intake/view-models/question.js';
 import { registerUploads, uploadedFile } from '../attachments/routes.js';

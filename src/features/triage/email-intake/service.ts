@@ -19,7 +19,7 @@ import { concernTypePage } from '../../../forms/referral/concern-type.js';
 import { REFERRAL_FORM_VERSION } from '../../../forms/referral/index.js';
 import { referrerNameField } from '../../../forms/referral/referrer-fields.js';
 import { messages } from '../../../messages.js';
-import { sizeText } from '../chronology/view-model.js';
+import { sizeText } from '../../../lib/format.js';
 import { generateReference } from '../../../cases/reference.js';
 import { isUniqueViolation, referralRow } from '../../intake/submissions.js';
 import { documentType, sanitiseFileName, storeAttachment, withAttachmentFiles } from '../attachments/service.js';
