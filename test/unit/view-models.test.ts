@@ -14,12 +14,8 @@ import { adviceJourney } from '../../src/forms/advice/index.js';
 import type { JourneyContext } from '../../src/forms/context.js';
 import { errorSummary, fieldAnchor } from '../../src/views/error-summary.js';
 import { escapeHtml, questionViewModel, type FieldViewModel } from '../../src/features/intake/view-models/question.js';
-import {
-  checkAnswersSections,
-  displayValue,
-  multiline,
-  plainSections,
-} from '../../src/features/intake/view-models/check-answers.js';
+import { checkAnswersSections, multiline } from '../../src/features/intake/view-models/check-answers.js';
+import { displayValue, plainSections } from '../../src/forms/answers.js';
 import { createViewEnvironment } from '../../src/views/nunjucks.js';
 import { navigation } from '../../src/views/render.js';
 import { adviceRequest, publicReferral, type Answers } from '../helpers/journeys.js';

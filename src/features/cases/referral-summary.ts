@@ -4,7 +4,7 @@ import { referrals } from '../../db/schema.js';
 import type { Site } from '../../config.js';
 import { route, type Journey } from '../../forms/journey.js';
 import type { Values } from '../../forms/fields.js';
-import { plainSections } from '../intake/view-models/check-answers.js';
+import { plainSections } from '../../forms/answers.js';
 import { renderReferralSummaryPdf, type ReferralSummary } from './referral-summary-pdf.js';
 
 const SOURCES: Record<string, string> = { online: 'Online form', email: 'Email', phone: 'Telephone', post: 'Post' };
