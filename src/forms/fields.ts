@@ -14,6 +14,20 @@ interface BaseField {
   summaryLabel?: string;
   hint?: string;
   optional?: boolean;
+  /** Staff-facing wording, where staff need other words than the public's (read through `src/forms/questions.ts`). */
+  staff?: StaffWording;
+  /** The printable blank form's wording, where paper needs other words ("write", "tick"); default `label`, `hint`. */
+  paper?: { label?: string; hint?: string };
+}
+
+export interface StaffWording {
+  /** The row's label on the case page (and the team's PDF summary); default `summaryLabel ?? label`. */
+  label?: string;
+  /** The question as an officer types a referral in (e-mail intake); default `label`. */
+  entryLabel?: string;
+  entryErrorName?: string;
+  /** The officer's hint; `null` for none; default `hint`. */
+  entryHint?: string | null;
 }
 
 export interface TextField extends BaseField {
@@ -45,6 +59,11 @@ export interface Option {
   /** Draws a divider ("or") before this option. */
   dividerBefore?: boolean;
   exclusive?: boolean;
+  /** The answer as staff read it on the case page; default `text`. */
+  staffText?: string;
+  /** The option as an officer enters it (e-mail intake); default `text` and `hint` (`null`: no hint). */
+  entryText?: string;
+  entryHint?: string | null;
 }
 
 export interface RadiosField extends BaseField {

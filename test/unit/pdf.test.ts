@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { loadSite } from '../../src/config.js';
-import { renderReferralFormPdf } from '../../src/features/site/referral-form-pdf.js';
+import {
+  NOT_ASKED_ON_PAPER,
+  PAPER_SECTIONS,
+  renderReferralFormPdf,
+} from '../../src/features/site/referral-form-pdf.js';
+import { definitions, questions } from '../../src/forms/questions.js';
 import { renderReferralSummaryPdf, type ReferralSummary } from '../../src/features/cases/referral-summary-pdf.js';
 import { cleanText, formatLondonDateTime, metadataText } from '../../src/pdf/shared.js';
 
@@ -221,29 +226,56 @@ describe('renderReferralFormPdf', () => {
       'Full name',
       'Other names they use or are known by',
       'Date of birth',
-      'Gender (optional)',
+      'What is their gender? (optional)',
       'Home address and postcode',
-      'School, college or employer',
-      'Their phone number or email address, if you know them',
+      'Which school, college or employer are they at? (optional)',
+      'Their telephone number (optional)',
+      'Their email address (optional)',
       'What has happened, and why are you worried?',
       'When did you first notice this?',
-      'What have you seen online, if anything?',
+      'Have you seen anything worrying online? (optional)',
       'Have they made threats, or shown an interest in violence or weapons?',
       'Do they have any vulnerabilities or complex needs?',
       'Are other agencies or professionals involved',
       'Does the person know you are making this referral?',
       'Fascination with extreme violence or mass casualty attacks',
-      'Are you referring as a professional or a member of the public?',
-      'Your name',
-      'Your relationship to the person',
+      'Are you making this referral as part of your job?',
+      'Yes, I am a professional (for example, a teacher, health worker, social worker or youth worker)',
+      'Your full name',
+      'How do you know the person?',
       'Have you told your designated safeguarding lead?',
       'Your email address',
-      'Your phone number',
+      'Your telephone number',
       'How would you prefer us to contact you?',
+      'By telephone',
+      'If yes, tell us what you know',
+      'Tell us more about their needs (optional)',
+      'Can we contact you about this referral?',
       'I want to stay anonymous',
       'we cannot contact you to ask for more information',
     ]) {
       expect(text).toContain(question);
+    }
+  });
+
+  it('asks every question of the referral journey, in the words of its definition, or says why not', async () => {
+    const asked = PAPER_SECTIONS.flatMap((s) => s.questions)
+      .flatMap((q) => ('subheading' in q ? q.questions : [q]))
+      .flatMap((q) => ('field' in q ? [q.field, q.details, q.more] : []))
+      .filter((name): name is string => name !== undefined);
+    const journeyFields = questions().fieldsOf('referral');
+    expect(journeyFields.map((f) => f.name).filter((n) => !asked.includes(n) && !(n in NOT_ASKED_ON_PAPER))).toEqual(
+      [],
+    );
+    const text = parsePdf(await renderReferralFormPdf(site, { compress: false })).content.replace(/\s+/g, ' ');
+    for (const name of asked) {
+      const field = definitions.field(name);
+      if (name === 'referrerEmail' || name === 'referrerPhone') continue; // asked with the check-answers label
+      // A sub-question is asked as "If yes, tell us what you know".
+      expect(text.toLowerCase(), name).toContain((field.paper?.label ?? field.label).toLowerCase());
+      for (const option of field.kind === 'radios' || field.kind === 'checkboxes' ? field.options : []) {
+        if (name !== 'personAddressKnown') expect(text, `${name}=${option.value}`).toContain(option.text);
+      }
     }
   });
 

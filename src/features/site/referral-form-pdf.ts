@@ -1,9 +1,12 @@
 /**
  * A blank, printable Prevent referral form for people who cannot use the online form. It asks the same questions as
- * the online form and leaves ruled space for handwritten answers. The PDF is tagged (headings, paragraphs, lists) so
+ * the online form, in the words of their definitions in `src/forms` (PAPER_SECTIONS chooses only the order and the
+ * space), and leaves ruled space for handwritten answers. The PDF is tagged (headings, paragraphs, lists) so
  * it can also be read with a screen reader; the ruled lines and tick boxes are artifacts.
  */
 import type { Site } from '../../config.js';
+import type { Field } from '../../forms/fields.js';
+import { paperHint, paperLabel, questions } from '../../forms/questions.js';
 import {
   BODY,
   BODY_BOLD,
@@ -31,16 +34,43 @@ interface Question {
   hint?: string;
   /** Tick-box choices, shown before the answer lines. */
   options?: string[];
-  /** Label shown above the answer lines when there are options too, such as "Give details". */
+  /** Label shown above the answer lines when there are options too, such as "If yes, tell us what you know". */
   linesLabel?: string;
   /** Number of ruled lines for the answer. */
   lines?: number;
+}
+
+/**
+ * A question of the online form as the paper form asks it. Its words come from the field's definition in `src/forms`
+ * (`paperLabel`, `paperHint`, the options' texts: `src/forms/questions.ts`); only the layout is chosen here.
+ */
+export interface PaperQuestion {
+  field: string;
+  /** Ruled lines for the answer. */
+  lines?: number;
+  /** Ask with the definition's check-answers label ("Your email address" rather than "Email address"). */
+  label?: 'summary';
+  /** Leave out the screen's hint (one about the online form only). */
+  hint?: false;
+  /** The values offered as tick boxes (default: every option). */
+  options?: string[];
+  /** A conditional sub-field answered on the ruled lines ("If yes, tell us what you know"). */
+  details?: string;
+  /** A further field answered on the ruled lines, under its own label. */
+  more?: string;
 }
 
 interface Section {
   title: string;
   intro?: string[];
   questions: (Question | { subheading: string; intro?: string; questions: Question[] })[];
+}
+
+interface PaperSection {
+  title: string;
+  intro: string[];
+  /** A question of the form, a paper-only question, or a group under a subheading. */
+  questions: (PaperQuestion | Question | { subheading: string; intro?: string; questions: PaperQuestion[] })[];
 }
 
 /** Options for the blank form. */
@@ -74,139 +104,117 @@ export const DEFAULT_SECTORS = [
   'Other',
 ];
 
+/**
+ * The referral journey's questions the paper form does not ask as questions of their own, and why (checked by
+ * test/unit/pdf.test.ts: any other question of the journey must be on paper).
+ */
+export const NOT_ASKED_ON_PAPER: Readonly<Record<string, string>> = {
+  immediateDanger: 'the emergency box at the top says what to do instead',
+  personDobKnown: 'the date of birth question says to write an approximate age instead',
+  personAgeApprox: 'written in the date of birth space',
+  personAddressLine1: 'written in the home address space',
+  personAddressLine2: 'written in the home address space',
+  personTown: 'written in the home address space',
+  personCounty: 'written in the home address space',
+  personPostcode: 'written in the home address space',
+};
+
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
+/** A paper question's words from its definition. */
+function fromDefinition(ask: PaperQuestion, field: (name: string) => Field): Question {
+  const f = field(ask.field);
+  const options = f.kind === 'radios' || f.kind === 'checkboxes' ? f.options : [];
+  const offered = options.filter((o) => !ask.options || ask.options.includes(o.value));
+  let linesLabel: string | undefined;
+  if (ask.details) {
+    const option = options.find((o) => o.conditional?.some((c) => c.name === ask.details));
+    const sub = option?.conditional?.find((c) => c.name === ask.details);
+    if (!option || !sub) throw new Error(`${ask.details} is not a sub-question of ${ask.field}`);
+    linesLabel = `If ${option.text.toLowerCase()}, ${lowerFirst(paperLabel(sub))}`;
+  } else if (ask.more) {
+    linesLabel = paperLabel(field(ask.more));
+  }
+  return {
+    text: ask.label === 'summary' ? (f.summaryLabel ?? f.label) : paperLabel(f),
+    hint: ask.hint === false ? undefined : paperHint(f),
+    options: offered.length ? offered.map((o) => (o.hint ? `${o.text} (${lowerFirst(o.hint)})` : o.text)) : undefined,
+    linesLabel,
+    lines: ask.lines,
+  };
+}
+
+/** The questions of the paper form, in order, by section. */
+export const PAPER_SECTIONS: PaperSection[] = [
+  {
+    title: 'About the person',
+    intro: ['Tell us about the person you are worried about.'],
+    questions: [
+      { field: 'personFullName', lines: 1 },
+      { field: 'personOtherNames', lines: 2 },
+      { field: 'personDob', lines: 1 },
+      { field: 'personGender' },
+      { field: 'personAddressKnown', hint: false, options: ['no'], lines: 3 },
+      { field: 'personOccupation', lines: 1 },
+      { field: 'personPhone', lines: 1 },
+      { field: 'personEmail', lines: 1 },
+    ],
+  },
+  {
+    title: 'Your concern',
+    intro: ['Tell us what you have seen or heard, in your own words.'],
+    questions: [
+      { field: 'concernText', lines: 12 },
+      { field: 'concernSince', lines: 1 },
+      { field: 'concernOnline', lines: 4 },
+      { field: 'concernViolence', details: 'concernViolenceDetails', lines: 4 },
+      { field: 'vulnerabilities', more: 'vulnerabilitiesDetails', lines: 3 },
+      { field: 'otherAgencies', lines: 3 },
+      { field: 'personAware' },
+      { field: 'concernTypeCode' },
+    ],
+  },
+  {
+    title: 'About you',
+    intro: [
+      'We may need to contact you to ask for more information. You can stay anonymous if you want to: see the question about this near the end of this section.',
+    ],
+    questions: [
+      { field: 'referrerType' },
+      { field: 'referrerName', lines: 1 },
+      { field: 'referrerRelationship', lines: 1 },
+      {
+        subheading: 'If you are referring as a professional',
+        intro: 'Only answer these questions if you are making this referral as part of your job.',
+        questions: [
+          { field: 'referrerOrganisation', lines: 1 },
+          { field: 'referrerRole', lines: 1 },
+          { field: 'referrerSectorCode' },
+          { field: 'referrerDslInformed' },
+        ],
+      },
+      { field: 'referrerEmail', label: 'summary', hint: false, lines: 1 },
+      { field: 'referrerPhone', label: 'summary', lines: 1 },
+      { field: 'referrerContactPreference' },
+      { field: 'referrerAnonymous' },
+      // Not a question of the online form, which records when it was sent.
+      { text: "Today's date", lines: 1 },
+    ],
+  },
+];
+
 function sections(site: Site, concernTypes: string[], sectors: string[]): Section[] {
+  // On paper only the labels of the reference data are shown, so each label stands for its own code.
+  const { field } = questions({
+    concernTypes: concernTypes.map((label) => ({ code: label, label })),
+    sectors: sectors.map((label) => ({ code: label, label })),
+  });
+  const ask = (q: PaperQuestion | Question): Question => ('field' in q ? fromDefinition(q, field) : q);
   return [
-    {
-      title: 'About the person',
-      intro: ['Tell us about the person you are worried about.'],
-      questions: [
-        {
-          text: 'Full name',
-          hint: 'If you only know part of their name, or a nickname, write what you know.',
-          lines: 1,
-        },
-        {
-          text: 'Other names they use or are known by (optional)',
-          hint: 'For example, a previous surname, a different spelling, or a name they use online.',
-          lines: 2,
-        },
-        { text: 'Date of birth', hint: 'If you do not know it, write their approximate age.', lines: 1 },
-        {
-          text: 'Gender (optional)',
-          options: ['Female', 'Male', 'They describe their gender another way', 'I do not know'],
-        },
-        { text: 'Home address and postcode', options: ['I do not know their address'], lines: 3 },
-        {
-          text: 'School, college or employer (optional)',
-          hint: 'Leave this blank if you do not know or it does not apply.',
-          lines: 1,
-        },
-        { text: 'Their phone number or email address, if you know them', lines: 2 },
-      ],
-    },
-    {
-      title: 'Your concern',
-      intro: ['Tell us what you have seen or heard, in your own words.'],
-      questions: [
-        {
-          text: 'What has happened, and why are you worried?',
-          hint: 'Give as much detail as you can: what they said or did, when and where, and who else saw or heard it.',
-          lines: 12,
-        },
-        {
-          text: 'When did you first notice this? (optional)',
-          hint: 'For example, last week, since the summer, or a date.',
-          lines: 1,
-        },
-        {
-          text: 'What have you seen online, if anything? (optional)',
-          hint: 'For example, posts, videos, games, groups or accounts they use or share. Describe them: do not send us copies of extremist material.',
-          lines: 4,
-        },
-        {
-          text: 'Have they made threats, or shown an interest in violence or weapons?',
-          options: ['Yes', 'No', 'I do not know'],
-          linesLabel: 'If yes, tell us what you know',
-          lines: 4,
-        },
-        {
-          text: 'Do they have any vulnerabilities or complex needs?',
-          hint: 'Tick all that apply.',
-          options: [
-            'Mental health needs',
-            'Autism, ADHD or other neurodivergence',
-            'Special educational needs',
-            'Learning disability',
-            'Drug or alcohol use',
-            'Problems at home or in the family',
-            'Something else',
-            'None that I know of',
-          ],
-          linesLabel: 'Tell us more about their needs (optional)',
-          lines: 3,
-        },
-        {
-          text: 'Are other agencies or professionals involved (for example social services, a GP, a youth worker)? (optional)',
-          hint: 'For example, social services, a GP, mental health services, a youth worker or a probation officer. Include names if you know them.',
-          lines: 3,
-        },
-        {
-          text: 'Does the person know you are making this referral?',
-          options: ['Yes', 'No', 'I am not sure'],
-        },
-        {
-          text: 'What kind of concern do you think it is? (optional)',
-          hint: 'You do not need to know. Tick one only if you have a view.',
-          options: concernTypes,
-        },
-      ],
-    },
-    {
-      title: 'About you',
-      intro: [
-        'We may need to contact you to ask for more information. You can stay anonymous if you want to: see the question about this near the end of this section.',
-      ],
-      questions: [
-        {
-          text: 'Are you referring as a professional or a member of the public?',
-          options: [
-            'As a professional, as part of my job (for example a teacher, health worker, social worker or youth worker)',
-            'As a member of the public (for example a relative, friend or neighbour)',
-          ],
-        },
-        { text: 'Your name', lines: 1 },
-        {
-          text: 'Your relationship to the person',
-          hint: 'For example, I am their aunt, their form tutor or their neighbour.',
-          lines: 1,
-        },
-        {
-          subheading: 'If you are referring as a professional',
-          intro: 'Only answer these questions if you are making this referral as part of your job.',
-          questions: [
-            { text: 'Organisation', lines: 1 },
-            { text: 'Job title or role', lines: 1 },
-            { text: 'Which sector do you work in?', options: sectors },
-            {
-              text: 'Have you told your designated safeguarding lead?',
-              options: ['Yes', 'No, not yet', 'My organisation does not have one'],
-            },
-          ],
-        },
-        { text: 'Your email address', lines: 1 },
-        { text: 'Your phone number', hint: 'For international numbers include the country code.', lines: 1 },
-        { text: 'How would you prefer us to contact you?', options: ['By email', 'By phone', 'Either'] },
-        {
-          text: 'If you want to stay anonymous',
-          hint:
-            'You do not have to tell us who you are. But if you stay anonymous, we cannot contact you to ask for ' +
-            'more information, and we cannot tell you what happens next. If you tick this box, leave your name and ' +
-            'contact details blank.',
-          options: ['I want to stay anonymous'],
-        },
-        { text: "Today's date", lines: 1 },
-      ],
-    },
+    ...PAPER_SECTIONS.map((section) => ({
+      ...section,
+      questions: section.questions.map((q) => ('subheading' in q ? { ...q, questions: q.questions.map(ask) } : ask(q))),
+    })),
     {
       title: 'When you have finished',
       intro: [

@@ -10,6 +10,7 @@ export const askerPage: QuestionPage = {
       name: 'askerName',
       label: 'Your name',
       errorName: 'your name',
+      staff: { label: 'Name' },
       maxLength: 200,
       autocomplete: 'name',
       spellcheck: false,
@@ -25,6 +26,7 @@ export const askerPage: QuestionPage = {
         {
           value: 'professional',
           text: 'Yes, I am a professional',
+          staffText: 'A professional',
           conditional: [
             {
               kind: 'text',
@@ -32,12 +34,13 @@ export const askerPage: QuestionPage = {
               label: 'Organisation',
               summaryLabel: 'Your organisation',
               errorName: 'the name of your organisation',
+              staff: { label: 'Organisation' },
               maxLength: 200,
               autocomplete: 'organization',
             },
           ],
         },
-        { value: 'public', text: 'No, I am a member of the public' },
+        { value: 'public', text: 'No, I am a member of the public', staffText: 'A member of the public' },
       ],
     },
   ],

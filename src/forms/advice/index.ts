@@ -1,4 +1,4 @@
-import type { JourneyContext } from '../context.js';
+import type { ReferenceData } from '../context.js';
 import type { Journey, QuestionPage } from '../journey.js';
 import { immediateDangerPage } from '../shared/immediate-danger.js';
 import { contactDetailsPage } from '../shared/contact-details.js';
@@ -9,7 +9,7 @@ import { askerPage } from './asker.js';
 
 export const ADVICE_FORM_VERSION = 1;
 
-export function adviceJourney(_ctx: JourneyContext): Journey {
+export function adviceJourney(_ctx: ReferenceData): Journey {
   const pages: QuestionPage[] = [
     immediateDangerPage('question'),
     questionPage,

@@ -11,6 +11,7 @@ export const questionPage: QuestionPage = {
       label: 'What would you like advice about?',
       summaryLabel: 'Your question',
       errorName: 'what you would like advice about',
+      staff: { label: 'What they would like advice about' },
       hint: 'For example, you are not sure whether something you have seen or heard is a Prevent concern, or what would happen if you made a referral',
       maxLength: 5000,
       rows: 8,

@@ -1,4 +1,4 @@
-import type { JourneyContext } from '../context.js';
+import type { ReferenceData } from '../context.js';
 import type { Journey, QuestionPage, StopPage } from '../journey.js';
 import { immediateDangerPage } from '../shared/immediate-danger.js';
 import { contactDetailsPage } from '../shared/contact-details.js';
@@ -25,7 +25,7 @@ export const REFERRAL_FORM_VERSION = 1;
 
 export const call999: StopPage = { slug: 'call-999', title: 'Call 999 now', template: 'intake/views/call-999.njk' };
 
-export function referralJourney(ctx: JourneyContext): Journey {
+export function referralJourney(ctx: ReferenceData): Journey {
   const pages: QuestionPage[] = [
     immediateDangerPage('about-you'),
     aboutYouPage,

@@ -12,6 +12,13 @@ export const personAddressPage: QuestionPage = {
       summaryLabel: 'Home address known',
       errorName: 'whether you know their home address',
       hint: 'We use it to find the right council and to check whether we have met them before',
+      staff: {
+        label: 'Home address',
+        entryLabel: 'Is their home address known?',
+        entryErrorName: 'whether their home address is known',
+        entryHint: null,
+      },
+      paper: { label: 'Home address and postcode' },
       options: [
         {
           value: 'yes',

@@ -11,10 +11,15 @@ export const personAwarePage: QuestionPage = {
       label: 'Does the person know you are making this referral?',
       summaryLabel: 'Person knows about the referral',
       errorName: 'whether the person knows you are making this referral',
+      staff: {
+        label: 'Knows about the referral',
+        entryLabel: 'Does the person know about the referral?',
+        entryErrorName: 'whether the person knows about the referral',
+      },
       options: [
         { value: 'yes', text: 'Yes' },
         { value: 'no', text: 'No' },
-        { value: 'unknown', text: 'I am not sure' },
+        { value: 'unknown', text: 'I am not sure', staffText: 'Not known' },
       ],
     },
   ],

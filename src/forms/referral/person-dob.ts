@@ -11,6 +11,10 @@ export const personDobPage: QuestionPage = {
       label: 'Do you know their date of birth?',
       summaryLabel: 'Date of birth known',
       errorName: 'whether you know their date of birth',
+      staff: {
+        entryLabel: 'Is their date of birth known?',
+        entryErrorName: 'whether their date of birth is known',
+      },
       options: [
         {
           value: 'yes',
@@ -23,6 +27,8 @@ export const personDobPage: QuestionPage = {
               summaryLabel: 'Their date of birth',
               errorName: 'their date of birth',
               hint: 'For example, 27 3 2009',
+              staff: { label: 'Date of birth' },
+              paper: { hint: 'If you do not know it, write their approximate age.' },
               rule: 'past',
             },
           ],
@@ -38,6 +44,7 @@ export const personDobPage: QuestionPage = {
               summaryLabel: 'Their approximate age',
               errorName: 'their approximate age',
               hint: 'In years, for example 15',
+              staff: { label: 'Age' },
               format: 'age',
               maxLength: 3,
               width: 'govuk-input--width-5',

@@ -12,6 +12,12 @@ export const personNamePage: QuestionPage = {
       summaryLabel: 'Their full name',
       errorName: 'their full name',
       hint: 'If you only know part of their name, or a nickname, enter what you know',
+      staff: {
+        label: 'Full name',
+        entryLabel: 'Full name of the person',
+        entryErrorName: 'the full name of the person',
+      },
+      paper: { hint: 'If you only know part of their name, or a nickname, write what you know.' },
       maxLength: 200,
       spellcheck: false,
       width: 'govuk-!-width-two-thirds',

@@ -6,6 +6,7 @@ export const referrerNameField: TextField = {
   name: 'referrerName',
   label: 'Your full name',
   errorName: 'your full name',
+  staff: { label: 'Name', entryLabel: 'Referrer’s full name', entryErrorName: 'the referrer’s full name' },
   maxLength: 200,
   autocomplete: 'name',
   spellcheck: false,
@@ -21,6 +22,8 @@ export function relationshipField(hint: string): TextField {
     summaryLabel: 'How you know the person',
     errorName: 'how you know the person',
     hint,
+    staff: { label: 'Relationship to the person' },
+    paper: { hint: 'For example, I am their aunt, their form tutor or their neighbour.' },
     maxLength: 200,
   };
 }

@@ -13,10 +13,15 @@ export const safeguardingLeadPage: QuestionPage = {
       label: 'Have you told your designated safeguarding lead?',
       summaryLabel: 'Told your safeguarding lead',
       errorName: 'whether you have told your designated safeguarding lead',
+      staff: { label: 'Told their designated safeguarding lead' },
       options: [
         { value: 'yes', text: 'Yes' },
         { value: 'no', text: 'No, not yet' },
-        { value: 'not_applicable', text: 'My organisation does not have one' },
+        {
+          value: 'not_applicable',
+          text: 'My organisation does not have one',
+          staffText: 'Their organisation does not have one',
+        },
       ],
     },
   ],

@@ -28,7 +28,7 @@ export const violencePage: QuestionPage = {
           ],
         },
         { value: 'no', text: 'No' },
-        { value: 'unknown', text: 'I do not know' },
+        { value: 'unknown', text: 'I do not know', staffText: 'Not known' },
       ],
     },
   ],

@@ -22,9 +22,16 @@ export const vulnerabilitiesPage: QuestionPage = {
       summaryLabel: 'Vulnerabilities or complex needs',
       errorName: 'any vulnerabilities or complex needs, or ‘None that I know of’',
       hint: 'Select all that apply',
+      paper: { hint: 'Tick all that apply.' },
       options: [
         ...VULNERABILITIES.map((v) => ({ value: v.value, text: v.text })),
-        { value: 'none-known', text: 'None that I know of', dividerBefore: true, exclusive: true },
+        {
+          value: 'none-known',
+          text: 'None that I know of',
+          staffText: 'None known',
+          dividerBefore: true,
+          exclusive: true,
+        },
       ],
     },
     {

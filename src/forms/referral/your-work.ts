@@ -1,8 +1,8 @@
-import type { JourneyContext } from '../context.js';
+import type { ReferenceData } from '../context.js';
 import type { QuestionPage } from '../journey.js';
 import { referrerNameField, relationshipField } from './referrer-fields.js';
 
-export function yourWorkPage(ctx: JourneyContext): QuestionPage {
+export function yourWorkPage(ctx: ReferenceData): QuestionPage {
   return {
     slug: 'your-work',
     title: 'Your details',
@@ -15,6 +15,11 @@ export function yourWorkPage(ctx: JourneyContext): QuestionPage {
         label: 'Organisation',
         summaryLabel: 'Your organisation',
         errorName: 'the name of your organisation',
+        staff: {
+          label: 'Organisation',
+          entryLabel: 'Organisation (optional)',
+          entryErrorName: 'the referrer’s organisation',
+        },
         maxLength: 200,
         autocomplete: 'organization',
       },
@@ -24,6 +29,7 @@ export function yourWorkPage(ctx: JourneyContext): QuestionPage {
         label: 'Job title or role',
         summaryLabel: 'Your role',
         errorName: 'your job title or role',
+        staff: { label: 'Job title or role' },
         maxLength: 200,
         autocomplete: 'organization-title',
       },
@@ -33,6 +39,7 @@ export function yourWorkPage(ctx: JourneyContext): QuestionPage {
         label: 'Which sector do you work in?',
         summaryLabel: 'Your sector',
         errorName: 'the sector you work in',
+        staff: { label: 'Sector' },
         options: ctx.sectors.map((s) => ({ value: s.code, text: s.label })),
       },
       relationshipField('For example, I am their form tutor or their support worker'),

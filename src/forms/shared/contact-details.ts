@@ -21,6 +21,17 @@ export function contactDetailsPage(prefix: 'referrer' | 'asker', hint: string): 
         summaryLabel: 'Your email address',
         errorName: 'your email address',
         hint,
+        staff: {
+          label: 'Email address',
+          ...(prefix === 'referrer'
+            ? {
+                entryLabel: 'Referrer’s email address',
+                entryErrorName: 'the referrer’s email address',
+                entryHint:
+                  'Filled in from the e-mail’s sender: change it if the referrer wrote from someone else’s address',
+              }
+            : {}),
+        },
         format: 'email',
         maxLength: 254,
         autocomplete: 'email',
@@ -33,6 +44,16 @@ export function contactDetailsPage(prefix: 'referrer' | 'asker', hint: string): 
         label: 'Telephone number',
         summaryLabel: 'Your telephone number',
         errorName: 'your telephone number',
+        staff: {
+          label: 'Telephone number',
+          ...(prefix === 'referrer'
+            ? {
+                entryLabel: 'Referrer’s telephone number (optional)',
+                entryErrorName: 'the referrer’s telephone number',
+                entryHint: null,
+              }
+            : {}),
+        },
         hint: 'For international numbers include the country code',
         format: 'phone',
         maxLength: 30,
@@ -46,6 +67,7 @@ export function contactDetailsPage(prefix: 'referrer' | 'asker', hint: string): 
         label: 'How would you prefer us to contact you?',
         summaryLabel: 'How to contact you',
         errorName: 'how you would prefer us to contact you',
+        staff: { label: 'How they prefer to be contacted' },
         options: [
           { value: 'email', text: 'By email' },
           { value: 'phone', text: 'By telephone' },

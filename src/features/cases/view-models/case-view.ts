@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AdviceRow, ReferralRecord } from '../queries/cases.js';
 import { cleanText, type TextareaField } from '../../../forms/fields.js';
-import { VULNERABILITIES } from '../../../forms/referral/vulnerabilities.js';
+import { staffLabel, staffOptionText } from '../../../forms/questions.js';
 import { formatLondon, londonDate } from '../../../lib/dates.js';
 import { messages } from '../../../messages.js';
 import { multiline } from '../../intake/view-models/check-answers.js';
@@ -11,7 +11,9 @@ import { CHANNEL_LABELS } from './intake.js';
 /**
  * What the read-only case pages show, built from the stored columns (never from HTML): govukSummaryList rows whose
  * values are escaped text with the line breaks kept. Blank answers read "Not given"; what the referrer said they did
- * not know reads "Not known".
+ * not know reads "Not known". Every answer's label and every coded answer's words come from the question's definition
+ * in `src/forms` (its `staff` wording: `src/forms/questions.ts`); nothing is retyped here. The answers shown inside
+ * another answer's row, or not at all, are listed in NOT_A_ROW_OF_THEIR_OWN.
  */
 
 /** One fact: its label and its value as plain text (line breaks kept). */
@@ -82,33 +84,35 @@ export const ADVICE_STATUS_LABELS: Record<AdviceRow['status'], string> = {
   closed: 'Closed',
 };
 
-const YES_NO_UNKNOWN: Record<string, string> = { yes: 'Yes', no: 'No', unknown: NOT_KNOWN };
-const GENDERS: Record<string, string> = {
-  female: 'Female',
-  male: 'Male',
-  other: 'Describes their gender another way',
-  unknown: NOT_KNOWN,
-};
-const REFERRER_TYPES: Record<string, string> = { public: 'A member of the public', professional: 'A professional' };
-const DSL_INFORMED: Record<string, string> = {
-  yes: 'Yes',
-  no: 'No, not yet',
-  not_applicable: 'Their organisation does not have one',
-};
-const CONTACT_PREFERENCES: Record<string, string> = { email: 'By email', phone: 'By telephone', either: 'Either' };
-const VULNERABILITY_LABELS: Record<string, string> = {
-  ...Object.fromEntries(VULNERABILITIES.map((v) => [v.value, v.text])),
-  'none-known': 'None known',
+/**
+ * The questions of the journeys that have no row of their own on the case page, and why (test/unit/questions.test.ts
+ * fails for any other question without a row).
+ */
+export const NOT_A_ROW_OF_THEIR_OWN: Readonly<Record<string, string>> = {
+  immediateDanger: 'the safety gate: not stored (anyone who answers yes is sent to 999)',
+  personDobKnown: 'shown by the date of birth and age rows (“Not known”)',
+  personAddressKnown: 'shown in the home address row (“Not known to the referrer”)',
+  personAddressLine1: 'a line of the home address row',
+  personAddressLine2: 'a line of the home address row',
+  personTown: 'a line of the home address row',
+  personCounty: 'a line of the home address row',
+  personPostcode: 'a line of the home address row',
+  referrerAnonymous: 'shown as the note of the referrer’s section, which then has no contact rows',
 };
 
 function row(label: string, value: string | null | undefined, fallback = NOT_GIVEN): CaseRow {
   return { label, value: typeof value === 'string' && value.trim() !== '' ? value : fallback };
 }
 
-/** A coded answer as words (an unknown code is shown as stored, so nothing is hidden). */
-function coded(map: Record<string, string>, value: string | null | undefined): string | null {
+/** The row of an answer, labelled from its question's definition. */
+function answer(name: string, value: string | null | undefined, fallback = NOT_GIVEN): CaseRow {
+  return row(staffLabel(name), value, fallback);
+}
+
+/** A coded answer as words, from its question's options (an unknown code is shown as stored, so nothing is hidden). */
+function coded(name: string, value: string | null | undefined): string | null {
   if (value === null || value === undefined || value === '') return null;
-  return map[value] ?? value;
+  return staffOptionText(name, value) ?? value;
 }
 
 /** "14 March 2009" from the stored ISO date. */
@@ -139,7 +143,7 @@ function addressText(r: ReferralRecord['referral']): string {
 
 function vulnerabilitiesText(codes: readonly string[]): string | null {
   if (!codes.length) return null;
-  return codes.map((c) => VULNERABILITY_LABELS[c] ?? c).join('\n');
+  return codes.map((c) => coded('vulnerabilities', c) ?? c).join('\n');
 }
 
 function formVersion(answers: unknown): string | null {
@@ -159,52 +163,52 @@ export function referralView(record: ReferralRecord, now: Date): CaseView {
   const person: CaseSection = {
     title: 'About the person',
     rows: [
-      row('Full name', r.personFullName),
-      row('Other names', r.personOtherNames),
-      row('Date of birth', r.personDob ? formatDob(r.personDob) : null, NOT_KNOWN),
-      row('Age', ageText(r.personDob, r.personAgeApprox, now)),
-      row('Gender', coded(GENDERS, r.personGender)),
-      row('Home address', addressText(r)),
-      row('School, college or employer', r.personOccupation),
-      row('Telephone number', r.personPhone),
-      row('Email address', r.personEmail),
-      row('Knows about the referral', coded(YES_NO_UNKNOWN, r.personAware)),
+      answer('personFullName', r.personFullName),
+      answer('personOtherNames', r.personOtherNames),
+      answer('personDob', r.personDob ? formatDob(r.personDob) : null, NOT_KNOWN),
+      answer('personAgeApprox', ageText(r.personDob, r.personAgeApprox, now)),
+      answer('personGender', coded('personGender', r.personGender)),
+      row(staffLabel('personAddressKnown'), addressText(r)),
+      answer('personOccupation', r.personOccupation),
+      answer('personPhone', r.personPhone),
+      answer('personEmail', r.personEmail),
+      answer('personAware', coded('personAware', r.personAware)),
     ],
   };
-  const violence = coded(YES_NO_UNKNOWN, r.concernViolence);
+  const violence = coded('concernViolence', r.concernViolence);
   const concern: CaseSection = {
     title: 'The concern',
     rows: [
-      row('What happened and why the referrer is worried', r.concernText),
-      row('First noticed', r.concernSince),
-      row('Online activity', r.concernOnline),
-      row('Threats or interest in violence or weapons', violence),
-      ...(r.concernViolence === 'yes' ? [row('Details of threats or violence', r.concernViolenceDetails)] : []),
-      row('Vulnerabilities or complex needs', vulnerabilitiesText(r.vulnerabilities)),
-      row('More about their needs', r.vulnerabilitiesDetails),
-      row('Other agencies or professionals', r.otherAgencies),
-      row('Kind of concern (the referrer’s view)', record.concernTypeLabel ?? r.concernTypeCode),
+      answer('concernText', r.concernText),
+      answer('concernSince', r.concernSince),
+      answer('concernOnline', r.concernOnline),
+      answer('concernViolence', violence),
+      ...(r.concernViolence === 'yes' ? [answer('concernViolenceDetails', r.concernViolenceDetails)] : []),
+      answer('vulnerabilities', vulnerabilitiesText(r.vulnerabilities)),
+      answer('vulnerabilitiesDetails', r.vulnerabilitiesDetails),
+      answer('otherAgencies', r.otherAgencies),
+      answer('concernTypeCode', record.concernTypeLabel ?? r.concernTypeCode),
     ],
   };
-  const referrerRows = [row('Referring as', coded(REFERRER_TYPES, r.referrerType))];
+  const referrerRows = [answer('referrerType', coded('referrerType', r.referrerType))];
   let referrer: CaseSection;
   if (r.referrerAnonymous) {
     referrer = { title: 'Who made the referral', note: messages.staffCases.anonymousReferrer, rows: referrerRows };
   } else {
-    referrerRows.push(row('Name', r.referrerName));
+    referrerRows.push(answer('referrerName', r.referrerName));
     if (r.referrerType === 'professional') {
       referrerRows.push(
-        row('Organisation', r.referrerOrganisation),
-        row('Job title or role', r.referrerRole),
-        row('Sector', record.sectorLabel ?? r.referrerSectorCode),
-        row('Told their designated safeguarding lead', coded(DSL_INFORMED, r.referrerDslInformed)),
+        answer('referrerOrganisation', r.referrerOrganisation),
+        answer('referrerRole', r.referrerRole),
+        answer('referrerSectorCode', record.sectorLabel ?? r.referrerSectorCode),
+        answer('referrerDslInformed', coded('referrerDslInformed', r.referrerDslInformed)),
       );
     }
     referrerRows.push(
-      row('Relationship to the person', r.referrerRelationship),
-      row('Email address', r.referrerEmail),
-      row('Telephone number', r.referrerPhone),
-      row('How they prefer to be contacted', coded(CONTACT_PREFERENCES, r.referrerContactPreference)),
+      answer('referrerRelationship', r.referrerRelationship),
+      answer('referrerEmail', r.referrerEmail),
+      answer('referrerPhone', r.referrerPhone),
+      answer('referrerContactPreference', coded('referrerContactPreference', r.referrerContactPreference)),
     );
     referrer = { title: 'Who made the referral', rows: referrerRows };
   }
@@ -239,22 +243,22 @@ export function adviceView(a: AdviceRow): CaseView {
     sections: [
       {
         title: 'The question',
-        rows: [row('What they would like advice about', a.question), row('About the person', a.aboutPerson)],
+        rows: [answer('adviceQuestion', a.question), answer('aboutPerson', a.aboutPerson)],
       },
       {
         title: 'Who asked',
         rows: [
-          row('Name', a.askerName),
-          row('Asking as', coded(REFERRER_TYPES, a.askerType)),
-          ...(a.askerType === 'professional' ? [row('Organisation', a.askerOrganisation)] : []),
+          answer('askerName', a.askerName),
+          answer('askerType', coded('askerType', a.askerType)),
+          ...(a.askerType === 'professional' ? [answer('askerOrganisation', a.askerOrganisation)] : []),
         ],
       },
       {
         title: 'How to contact them',
         rows: [
-          row('Email address', a.askerEmail),
-          row('Telephone number', a.askerPhone),
-          row('How they prefer to be contacted', coded(CONTACT_PREFERENCES, a.askerContactPreference)),
+          answer('askerEmail', a.askerEmail),
+          answer('askerPhone', a.askerPhone),
+          answer('askerContactPreference', coded('askerContactPreference', a.askerContactPreference)),
         ],
       },
       {

@@ -7,17 +7,10 @@ import { appendAccessLog } from '../../../access-log/queries.js';
 import { appendCaseEvent } from '../case-events.js';
 import { drafts, referrals } from '../../../db/schema.js';
 import { queryRows } from '../../../db/sql.js';
-import type { JourneyContext } from '../../../forms/context.js';
-import { cleanText, parseFields, type Errors, type Field, type Values } from '../../../forms/fields.js';
-import { personAddressPage } from '../../../forms/referral/person-address.js';
-import { personDobPage } from '../../../forms/referral/person-dob.js';
-import { personNamePage } from '../../../forms/referral/person-name.js';
-import { personAwarePage } from '../../../forms/referral/person-aware.js';
-import { concernPage } from '../../../forms/referral/concern.js';
-import { violencePage } from '../../../forms/referral/violence.js';
-import { concernTypePage } from '../../../forms/referral/concern-type.js';
+import type { ReferenceData } from '../../../forms/context.js';
+import { entryField, questions } from '../../../forms/questions.js';
+import { cleanText, parseFields, type Errors, type Field, type TextField, type Values } from '../../../forms/fields.js';
 import { REFERRAL_FORM_VERSION } from '../../../forms/referral/index.js';
-import { referrerNameField } from '../../../forms/referral/referrer-fields.js';
 import { messages } from '../../../messages.js';
 import { sizeText } from '../../../lib/format.js';
 import { generateReference } from '../../../cases/reference.js';
@@ -159,98 +152,43 @@ export async function loadEmailDraft(db: Db, rawId: string, userId: string): Pro
   return { status: 'open', parsed: draft.parsed };
 }
 
-/** The structured fields, from the online form's own definitions (labels reworded for the officer typing them in). */
-export function emailIntakeSections(ctx: JourneyContext): { title: string; fields: Field[] }[] {
-  const [name, otherNames] = personNamePage.fields;
-  const concernType = concernTypePage(ctx).fields[0]!;
+/**
+ * The structured fields: the online form's own definitions, in the officer's wording (each definition's `staff` entry
+ * wording, `src/forms/questions.ts`). The referrer's organisation, e-mail address and telephone number are optional
+ * here (the e-mail may not say), and nothing is filled in from the officer's own browser.
+ */
+export function emailIntakeSections(ctx: ReferenceData): { title: string; fields: Field[] }[] {
+  const { field } = questions(ctx);
+  const entry = (name: string) => entryField(field(name));
+  const typedIn = (name: string, changes: Partial<TextField>): Field => ({ ...entry(name), ...changes }) as Field;
   return [
     {
       title: 'The person',
       fields: [
-        { ...name!, label: 'Full name of the person', errorName: 'the full name of the person' },
-        otherNames!,
-        {
-          ...personDobPage.fields[0]!,
-          label: 'Is their date of birth known?',
-          errorName: 'whether their date of birth is known',
-        },
-        {
-          ...personAddressPage.fields[0]!,
-          label: 'Is their home address known?',
-          errorName: 'whether their home address is known',
-          hint: undefined,
-        },
+        entry('personFullName'),
+        entry('personOtherNames'),
+        entry('personDobKnown'),
+        entry('personAddressKnown'),
       ],
     },
     {
       title: 'The concern',
       fields: [
-        { ...concernPage.fields[0]!, label: 'What happened, and why the referrer is worried', hint: undefined },
-        { ...concernPage.fields[1]!, label: 'When the referrer first noticed it (optional)', hint: undefined },
-        {
-          ...violencePage.fields[0]!,
-          label: 'Have they made threats, or shown an interest in violence or weapons?',
-          errorName: 'whether they have made threats or shown an interest in violence or weapons',
-        },
-        {
-          ...personAwarePage.fields[0]!,
-          label: 'Does the person know about the referral?',
-          errorName: 'whether the person knows about the referral',
-        },
-        { ...concernType, label: 'Kind of concern (optional)', hint: undefined },
+        entry('concernText'),
+        entry('concernSince'),
+        entry('concernViolence'),
+        entry('personAware'),
+        entry('concernTypeCode'),
       ],
     },
     {
       title: 'The referrer',
       fields: [
-        {
-          kind: 'radios',
-          name: 'referrerType',
-          label: 'Is the referrer a professional?',
-          errorName: 'whether the referrer is a professional',
-          options: [
-            { value: 'professional', text: 'Yes, a professional', hint: 'For example, a teacher or a health worker' },
-            { value: 'public', text: 'No, a member of the public' },
-          ],
-        },
-        {
-          ...referrerNameField,
-          label: 'Referrer’s full name',
-          errorName: 'the referrer’s full name',
-          autocomplete: 'off',
-        },
-        {
-          kind: 'text',
-          name: 'referrerOrganisation',
-          label: 'Organisation (optional)',
-          errorName: 'the referrer’s organisation',
-          maxLength: 200,
-          autocomplete: 'off',
-          optional: true,
-        },
-        {
-          kind: 'text',
-          name: 'referrerEmail',
-          label: 'Referrer’s email address',
-          errorName: 'the referrer’s email address',
-          hint: 'Filled in from the e-mail’s sender: change it if the referrer wrote from someone else’s address',
-          format: 'email',
-          maxLength: 254,
-          autocomplete: 'off',
-          spellcheck: false,
-          optional: true,
-        },
-        {
-          kind: 'text',
-          name: 'referrerPhone',
-          label: 'Referrer’s telephone number (optional)',
-          errorName: 'the referrer’s telephone number',
-          format: 'phone',
-          maxLength: 30,
-          autocomplete: 'off',
-          width: 'govuk-input--width-20',
-          optional: true,
-        },
+        entry('referrerType'),
+        typedIn('referrerName', { autocomplete: 'off' }),
+        typedIn('referrerOrganisation', { autocomplete: 'off', optional: true }),
+        typedIn('referrerEmail', { autocomplete: 'off' }),
+        typedIn('referrerPhone', { autocomplete: 'off' }),
       ],
     },
   ];
