@@ -194,6 +194,7 @@ describe(`errors and page furniture in a browser on ${engine}`, () => {
     await fastForward(plain, '/refer', publicReferral, 'concern');
     expect(await text(plain.locator('.govuk-character-count__message'))).toBe('You can enter up to 10,000 characters');
     expect(await plain.locator('.govuk-character-count__status').count()).toBe(0);
+    await axeCheck(plain, 'concern (JavaScript off)');
   });
 
   it.each([
@@ -239,14 +240,24 @@ describe(`errors and page furniture in a browser on ${engine}`, () => {
     expect(await warning.isHidden()).toBe(true);
   });
 
-  it('the keep-my-answers form works without JavaScript', async () => {
+  // The page exactly as a browser without JavaScript gets it (nothing in it is changed by the test): the warning needs a
+  // clock, so it never appears and its "Keep my answers" button is out of reach; the page states the time limit
+  // instead, and saving the page (its own Continue button) is what keeps the answers.
+  it('without JavaScript the page states the time limit, and saving a page keeps the answers', async () => {
     const page = await newPage(browser, server.baseURL, { js: false });
     await fastForward(page, '/refer', publicReferral, 'person-aware');
     await server.database.db.update(drafts).set({ expiresAt: new Date(Date.now() + 5 * 60_000) });
-    // The form is an ordinary HTML form: shown here as a browser would if it ignored `hidden`, and sent.
-    await page.locator('.app-timeout-warning').evaluate((el) => ((el as HTMLElement).hidden = false));
-    expect(await submit(page, 'Keep my answers')).toBe(200);
-    expect(slugOf(page, '/refer')).toBe('person-aware');
+    expect((await page.reload())?.status()).toBe(200);
+    expect(await text(page.locator('main'))).toContain(
+      'we delete unfinished answers 24 hours after you last saved a page',
+    );
+    expect(await page.locator('.app-timeout-warning').count()).toBe(1);
+    expect(await page.locator('.app-timeout-warning').isHidden(), 'the warning needs JavaScript').toBe(true);
+    expect(await page.getByRole('button', { name: 'Keep my answers' }).count()).toBe(0);
+    await axeCheck(page, 'person-aware, answers about to be deleted (JavaScript off)');
+    await answer(page, publicReferralUi['person-aware']!);
+    expect(await submit(page)).toBe(200);
+    expect(slugOf(page, '/refer')).not.toBe('person-aware');
     const [draft] = await server.database.db.select().from(drafts);
     expect(draft!.expiresAt.getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000);
   });

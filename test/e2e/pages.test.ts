@@ -31,13 +31,13 @@ describe(`public pages in a browser on ${engine}`, () => {
     expect(slugs).toContain('what-is-prevent');
   });
 
-  it('every public page loads, is structured and passes axe (JavaScript on)', async () => {
-    const page = await newPage(browser, server.baseURL);
+  it.each([true, false])('every public page loads, is structured and passes axe (JavaScript on: %s)', async (js) => {
+    const page = await newPage(browser, server.baseURL, { js });
     for (const url of publicPages) {
       const res = await page.goto(url);
       expect(res?.status(), url).toBe(200);
       await expectPageStructure(page, url);
-      await axeCheck(page, url);
+      await axeCheck(page, `${url} (JavaScript on: ${js})`);
     }
   });
 
@@ -79,8 +79,8 @@ describe(`public pages in a browser on ${engine}`, () => {
     expect(failure).toMatch(/html-has-lang/);
   });
 
-  it('a missing page is a 404 page that passes axe', async () => {
-    const page = await newPage(browser, server.baseURL);
+  it.each([true, false])('a missing page is a 404 page that passes axe (JavaScript on: %s)', async (js) => {
+    const page = await newPage(browser, server.baseURL, { js });
     const res = await page.goto('/no-such-page');
     expect(res?.status()).toBe(404);
     await expectPageStructure(page, '404');

@@ -82,54 +82,57 @@ describe(`staff sign-in and accounts in a browser on ${engine}`, () => {
     expect(await text(page.locator('main'))).toContain('Prevent officer');
   });
 
-  it('sets up an authenticator at a first sign-in, then uses a recovery code', async () => {
-    const staff = await createStaffWithCredentials(server.database.db, { roles: ['prevent_officer'], totp: false });
-    const page = await newPage(browser, server.baseURL);
-    await page.goto('/staff/sign-in');
-    await signInWithPassword(page, staff.email, staff.password);
-    expect(new URL(page.url()).pathname).toBe('/staff/sign-in/set-up-authenticator');
-    await expectStaffPage(page, 'Set up an authenticator app', 'set up');
-    const qr = page.getByRole('img', { name: /QR code to add your account to an authenticator app/ });
-    expect(await qr.count()).toBe(1);
-    expect(await qr.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
-    const secret = (await text(page.locator('#secret-key'))).replace(/^Key:/, '').replace(/\s+/g, '');
-    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  it.each([true, false])(
+    'sets up an authenticator at a first sign-in, then uses a recovery code (JavaScript on: %s)',
+    async (js) => {
+      const staff = await createStaffWithCredentials(server.database.db, { roles: ['prevent_officer'], totp: false });
+      const page = await newPage(browser, server.baseURL, { js });
+      await page.goto('/staff/sign-in');
+      await signInWithPassword(page, staff.email, staff.password);
+      expect(new URL(page.url()).pathname).toBe('/staff/sign-in/set-up-authenticator');
+      await expectStaffPage(page, 'Set up an authenticator app', 'set up');
+      const qr = page.getByRole('img', { name: /QR code to add your account to an authenticator app/ });
+      expect(await qr.count()).toBe(1);
+      expect(await qr.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+      const secret = (await text(page.locator('#secret-key'))).replace(/^Key:/, '').replace(/\s+/g, '');
+      expect(secret).toMatch(/^[A-Z2-7]{32}$/);
 
-    await page.getByRole('textbox', { name: 'Enter the 6-digit code from the app' }).fill('123');
-    expect(await submit(page)).toBe(400);
-    await expectErrors(page, { code: 'Enter the code as 6 digits, like 123456' }, 'set up, short code');
-    await axeCheck(page, 'set up with an error');
+      await page.getByRole('textbox', { name: 'Enter the 6-digit code from the app' }).fill('123');
+      expect(await submit(page)).toBe(400);
+      await expectErrors(page, { code: 'Enter the code as 6 digits, like 123456' }, 'set up, short code');
+      await axeCheck(page, 'set up with an error');
 
-    await page.getByRole('textbox', { name: 'Enter the 6-digit code from the app' }).fill(await codeFor(secret));
-    expect(await submit(page)).toBe(200);
-    await expectStaffPage(page, 'Save your recovery codes', 'recovery codes');
-    const codes = await page.locator('.app-recovery-code').allTextContents();
-    expect(codes).toHaveLength(10);
-    expect(await submit(page)).toBe(200);
-    expect(new URL(page.url()).pathname).toBe('/staff');
+      await page.getByRole('textbox', { name: 'Enter the 6-digit code from the app' }).fill(await codeFor(secret));
+      expect(await submit(page)).toBe(200);
+      await expectStaffPage(page, 'Save your recovery codes', 'recovery codes');
+      const codes = await page.locator('.app-recovery-code').allTextContents();
+      expect(codes).toHaveLength(10);
+      expect(await submit(page)).toBe(200);
+      expect(new URL(page.url()).pathname).toBe('/staff');
 
-    // Sign out, and back in with a recovery code instead of the app.
-    await submit(page, 'Sign out');
-    const again = await newPage(browser, server.baseURL);
-    await again.goto('/staff/sign-in');
-    await signInWithPassword(again, staff.email, staff.password);
-    await Promise.all([
-      again.waitForURL('**/staff/sign-in/recovery-code'),
-      again.getByRole('link', { name: /use a recovery code/ }).click(),
-    ]);
-    await expectStaffPage(again, 'Enter a recovery code', 'recovery code');
-    await again.getByRole('textbox', { name: 'Enter a recovery code' }).fill('aaaa-bbbb-cccc');
-    expect(await submit(again)).toBe(400);
-    await expectErrors(
-      again,
-      { recoveryCode: 'Enter a recovery code that you have not used before, like abcd-efgh-jkmn' },
-      'recovery code, wrong',
-    );
-    await axeCheck(again, 'recovery code with an error');
-    await again.getByRole('textbox', { name: 'Enter a recovery code' }).fill(codes[0]!);
-    expect(await submit(again)).toBe(200);
-    expect(new URL(again.url()).pathname).toBe('/staff');
-  });
+      // Sign out, and back in with a recovery code instead of the app.
+      await submit(page, 'Sign out');
+      const again = await newPage(browser, server.baseURL, { js });
+      await again.goto('/staff/sign-in');
+      await signInWithPassword(again, staff.email, staff.password);
+      await Promise.all([
+        again.waitForURL('**/staff/sign-in/recovery-code'),
+        again.getByRole('link', { name: /use a recovery code/ }).click(),
+      ]);
+      await expectStaffPage(again, 'Enter a recovery code', 'recovery code');
+      await again.getByRole('textbox', { name: 'Enter a recovery code' }).fill('aaaa-bbbb-cccc');
+      expect(await submit(again)).toBe(400);
+      await expectErrors(
+        again,
+        { recoveryCode: 'Enter a recovery code that you have not used before, like abcd-efgh-jkmn' },
+        'recovery code, wrong',
+      );
+      await axeCheck(again, 'recovery code with an error');
+      await again.getByRole('textbox', { name: 'Enter a recovery code' }).fill(codes[0]!);
+      expect(await submit(again)).toBe(200);
+      expect(new URL(again.url()).pathname).toBe('/staff');
+    },
+  );
 
   it.each([true, false])('shows every sign-in error state (JavaScript on: %s)', async (js) => {
     const staff = await createStaffWithCredentials(server.database.db, { roles: ['prevent_officer'] });
@@ -217,9 +220,9 @@ describe(`staff sign-in and accounts in a browser on ${engine}`, () => {
     await expectStaffPage(page, 'This link has expired or has already been used', 'reset link used');
   });
 
-  it('shows the account page and its password error state', async () => {
+  it.each([true, false])('shows the account page and its password error state (JavaScript on: %s)', async (js) => {
     const staff = await createStaffWithCredentials(server.database.db, { roles: ['prevent_officer'] });
-    const page = await newPage(browser, server.baseURL);
+    const page = await newPage(browser, server.baseURL, { js });
     await page.goto('/staff/sign-in');
     await signInWithPassword(page, staff.email, staff.password);
     await page

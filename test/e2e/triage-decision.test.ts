@@ -244,8 +244,8 @@ describe.each(engines)('threshold decisions in a browser on %s', (engine) => {
     },
   );
 
-  it('the template pages pass axe, with their errors', async () => {
-    const { page } = await signedInStaffPage(browser, server, { roles: ['prevent_supervisor'] });
+  it.each([true, false])('the template pages pass axe, with their errors (JavaScript on: %s)', async (js) => {
+    const { page } = await signedInStaffPage(browser, server, { roles: ['prevent_supervisor'], js });
     await go(page, '/staff/triage/templates', 'templates');
     await follow(page, /^Change/);
     await axeCheck(page, 'template form');

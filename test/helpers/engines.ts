@@ -7,11 +7,36 @@ import { openDatabase, type Database } from '../../src/db/client.js';
 
 export type Engine = 'pglite' | 'postgres';
 
+const ALL_ENGINES: readonly Engine[] = ['pglite', 'postgres'];
+
+function engineNames(value: string | undefined): string[] {
+  return (value ?? ALL_ENGINES.join(','))
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+}
+
 /** Which engines the suite runs on: both by default (TEST_ENGINES=pglite to run one). */
-export const engines: Engine[] = (process.env.TEST_ENGINES ?? 'pglite,postgres')
-  .split(',')
-  .map((e) => e.trim())
-  .filter((e): e is Engine => e === 'pglite' || e === 'postgres');
+export const engines: Engine[] = engineNames(process.env.TEST_ENGINES).filter((e): e is Engine =>
+  (ALL_ENGINES as readonly string[]).includes(e),
+);
+
+/**
+ * Why a run with these settings would not test what it claims, or null if it is fine. Checked once per run by the
+ * global set-up, so the whole run fails before any test:
+ * - an engine name that is not pglite or postgres (a typo would otherwise run the database tests on no engine at all);
+ * - in CI (CI set and not 'false'), any list but both engines: TEST_ENGINES is an opt-out for working locally only.
+ */
+export function engineSettingsProblem(env: NodeJS.ProcessEnv): string | null {
+  const names = engineNames(env.TEST_ENGINES);
+  const unknown = names.filter((n) => !(ALL_ENGINES as readonly string[]).includes(n));
+  if (unknown.length) return `TEST_ENGINES names an unknown engine (${unknown.join(', ')}): use pglite and/or postgres`;
+  if (names.length === 0) return 'TEST_ENGINES names no engine: use pglite and/or postgres';
+  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
+  if (ci && !ALL_ENGINES.every((e) => names.includes(e)))
+    return `CI must run the database tests on both engines (pglite and postgres), not on "${names.join(',')}": unset TEST_ENGINES`;
+  return null;
+}
 
 export const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const SNAPSHOT_FILE = path.join(tmpdir(), `prevent-test-${process.env.TEST_RUN_ID ?? 'x'}`, 'pglite.tar');

@@ -5,10 +5,13 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { migrationsFolder } from '../../src/db/client.js';
-import { ADMIN_URL, SNAPSHOT_FILE, engines, testDatabasePrefix } from './engines.js';
+import { ADMIN_URL, SNAPSHOT_FILE, engineSettingsProblem, engines, testDatabasePrefix } from './engines.js';
 
 /** Once per run: a migrated PGlite snapshot (so each test file starts the embedded engine in ~1 s, not ~5 s). */
 export async function setup(): Promise<void> {
+  // CI runs both engines; a wrong TEST_ENGINES fails the whole run here (see engineSettingsProblem).
+  const problem = engineSettingsProblem(process.env);
+  if (problem) throw new Error(problem);
   if (engines.includes('pglite')) {
     // The extensions the migrations create (as src/db/client.ts loads them).
     const [{ pg_trgm }, { fuzzystrmatch }, { unaccent }] = await Promise.all([

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { accessLog } from '../../../src/db/schema.js';
+import { engines } from '../../helpers/engines.js';
 import { useTestApp } from '../../helpers/app.js';
 import { createStaff, staffCookie } from '../../helpers/staff.js';
 import { createReferral } from '../../helpers/cases.js';
@@ -24,8 +25,8 @@ vi.mock('../../../src/access-log/queries.js', async (importOriginal) => {
   };
 });
 
-describe('access-log writes before staff pages are sent (pglite)', () => {
-  const t = useTestApp('pglite');
+describe.each(engines)('access-log writes before staff pages are sent (%s)', (engine) => {
+  const t = useTestApp(engine);
   const db = () => t.database.db;
 
   async function officer() {

@@ -1087,8 +1087,10 @@ describe.each(engines)('hostile input to the staff back office (%s)', (engine) =
         valueArb([]),
       )
       // Values are kept under 12,000 characters here: a part header with a bare CR or LF followed by a value over
-      // about 16 KB leaves the request unanswered (a known, open problem in the multipart parsing: see the closing
-      // note of 2026-11-26); the urlencoded forms above get the 50,000-character values.
+      // about 16 KB leaves the request unanswered (a known, open problem in the multipart parsing). The record of that
+      // bug is the `it.fails` test below ("a part header with a bare CR or LF…"), not this cap: when the security issue
+      // "request and body timeouts" is fixed, that test starts passing, its `.fails` is removed and this cap goes.
+      // The urlencoded forms above get the 50,000-character values.
       .map(([name, value]) =>
         part(name, Buffer.from((typeof value === 'string' ? value : value.raw).slice(0, 12_000), 'utf8')),
       );
@@ -1192,5 +1194,55 @@ describe.each(engines)('hostile input to the staff back office (%s)', (engine) =
       );
     },
     180_000,
+  );
+
+  // KNOWN BUG, recorded as a failing test (never by trimming the input): a multipart part whose header has a bare CR or
+  // LF in it, followed by a value over about 16 KB, leaves the request unanswered (the connection is held open for
+  // ever). To be fixed by the security issue "request and body timeouts". The request must be refused with a 400 within
+  // a few seconds; today no answer comes and the short client timeout below fails the test in ~3 s (not the test's
+  // 60 s). When this test starts passing, vitest reports it: remove `.fails`, and the 12,000-character cap in
+  // multipartArb above.
+  const NO_ANSWER_WITHIN_MS = 3_000;
+  it.fails.each([
+    ['a bare CR', 'a\rb'],
+    ['a bare LF', 'a\nb'],
+  ])(
+    'answers 400 within a few seconds to a part header with %s before a 20,000-character value (known bug)',
+    async (_what, name) => {
+      const w = await makeWorld();
+      const target = TARGETS.find((x) => x.route === '/staff/referrals/:reference/attachments')!;
+      const session = await sessionFor(w, target.who, false);
+      const url = await target.url(w);
+      const payload = Buffer.from(
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${w.csrf.token}\r\n` +
+          `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${'A'.repeat(20_000)}\r\n` +
+          `--${BOUNDARY}--\r\n`,
+      );
+      let timer: NodeJS.Timeout | undefined;
+      const answer = w.app.inject({
+        method: 'POST',
+        url,
+        payload,
+        remoteAddress: nextAddress(),
+        headers: {
+          cookie: [session, w.csrf.cookie].filter(Boolean).join('; '),
+          'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+          referer: 'http://localhost/staff/search',
+        },
+      });
+      const silence = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`POST ${url} was not answered within ${NO_ANSWER_WITHIN_MS} ms`)),
+          NO_ANSWER_WITHIN_MS,
+        );
+      });
+      try {
+        const res = await Promise.race([answer, silence]);
+        expect(res.statusCode).toBe(400);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    20_000,
   );
 });
