@@ -399,15 +399,7 @@ export function signInRoutes(app: FastifyInstance, deps: StaffDeps): void {
     },
   });
 
-  // A link's token is a credential: the request log names the route, never the token (the routes below only).
-  app.addHook('onRoute', (route) => {
-    if (route.url !== `${RESET}/:token`) return;
-    route.logSerializers = {
-      ...route.logSerializers,
-      req: (r: { method?: string }) => ({ method: r.method, path: `${RESET}/[token]` }),
-    };
-  });
-
+  // A link's token is a credential: the logger never writes it (TOKEN_PATHS in src/lib/logger.ts).
   const tokenOf = (req: FastifyRequest) => String((req.params as { token?: string }).token ?? '');
 
   const linkGone = (reply: FastifyReply, ctx: StaffContext) =>

@@ -23,14 +23,6 @@ const PAGE = `${REFERRER_PATH}/:token`;
 const SENT = `${REFERRER_PATH}/sent`;
 
 /**
- * The link in the token's place: the URL carries the single-use token, which must never reach the logs. These routes'
- * request logs name the route, not the address.
- */
-const logSerializers = {
-  req: (req: { method?: string }) => ({ method: req.method, path: PAGE }),
-};
-
-/**
  * The referrer's page behind the link in our e-mail (no account): the officer's question, or "add information", and a
  * box to answer once. A link that no longer works gets a page that says so and what to do instead, and nothing else.
  */
@@ -73,13 +65,13 @@ export function referrerRoutes(app: FastifyInstance, deps: ReferrerDeps): void {
     );
   };
 
-  app.get(SENT, { logSerializers }, (_req, reply) =>
+  app.get(SENT, (_req, reply) =>
     render(noStore(reply), 'triage/recontact/views/referrer-sent.njk', {
       pageTitle: 'We have received your information',
     }),
   );
 
-  app.get(PAGE, { logSerializers }, async (req, reply) => {
+  app.get(PAGE, async (req, reply) => {
     const link = await lookupLink(db, tokenOf(req));
     if (link.state !== 'open') return broken(reply, link.state);
     return form(reply, { purpose: link.purpose!, question: link.question }, { answer: '' });
@@ -87,7 +79,7 @@ export function referrerRoutes(app: FastifyInstance, deps: ReferrerDeps): void {
 
   app.post(
     PAGE,
-    { logSerializers, preHandler: app.csrfProtection, config: { rateLimit: deps.rateLimit } },
+    { preHandler: app.csrfProtection, config: { rateLimit: deps.rateLimit } },
     async (req, reply) => {
       const token = tokenOf(req);
       const parsed = parseAnswerBody(req.body);
