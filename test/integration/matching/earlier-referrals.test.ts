@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
-import { accessLog, referralLinks, referrals } from '../../../src/db/schema.js';
+import { accessLog, referralLinks, referrals } from '../../../src/db/schema/index.js';
 import { decideLink, findEarlierReferrals, confirmedLinks } from '../../../src/features/earlier-referrals/queries.js';
 import { engines } from '../../helpers/engines.js';
 import { useTestApp } from '../../helpers/app.js';
