@@ -21,7 +21,7 @@ import { fail, loadCliConfig, openCliDatabase } from './lib/cli.js';
 import { appendAccessLog } from '../src/access-log/queries.js';
 import { endAllSessions } from '../src/staff/sessions.js';
 import { createPasswordReset, findAccountByEmail, listAccounts, setAccountStatus } from '../src/staff/users.js';
-import { ROLES, type Role } from '../src/db/schema.js';
+import { ROLES, type Role } from '../src/db/schema/index.js';
 import { createAccount, EMAIL_PATTERN, isRole, resetLink, ROLE_LABELS } from '../src/features/admin/service.js';
 
 const USAGE = `Usage:

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { accessLog, type AccessAction } from '../db/schema.js';
+import { accessLog, type AccessAction } from '../db/schema/index.js';
 import { queryRows } from '../db/sql.js';
 import { pgPool } from '../db/prepared.js';
 

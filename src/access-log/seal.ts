@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { accessLogSeal } from '../db/schema.js';
+import { accessLogSeal } from '../db/schema/index.js';
 import { queryRows } from '../db/sql.js';
 import { CANONICAL_COLUMNS, GENESIS_HASH, canonicalText, chainHash, type CanonicalRow } from './canonical.js';
 

@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from './client.js';
-import { concernTypes, referrerSectors } from './schema.js';
+import { concernTypes, referrerSectors } from './schema/index.js';
 import type { ReferenceItem } from '../forms/context.js';
 
 export async function activeConcernTypes(db: Db): Promise<ReferenceItem[]> {

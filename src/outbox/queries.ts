@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { outbox } from '../db/schema.js';
+import { outbox } from '../db/schema/index.js';
 import type { EmailContent } from './emails.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;

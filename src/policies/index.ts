@@ -1,4 +1,4 @@
-import type { OrganisationKind, Role } from '../db/schema.js';
+import type { OrganisationKind, Role } from '../db/schema/index.js';
 
 /**
  * Who may see and do what: every rule of the back office, in one place. Deny by default: a route names one policy, the

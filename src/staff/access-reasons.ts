@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { accessReasons } from '../db/schema.js';
+import { accessReasons } from '../db/schema/index.js';
 import type { CaseScope, Principal } from '../policies/index.js';
 
 /** The reason this person gave, in this session, to open this case; null if none yet. */

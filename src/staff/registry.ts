@@ -5,7 +5,7 @@ import type { Db } from '../db/client.js';
 import { appendAccessLog } from '../access-log/queries.js';
 import { findAccessReason } from './access-reasons.js';
 import { loadSession, touchSession, type LoadedSession } from './sessions.js';
-import type { SessionStage } from '../db/schema.js';
+import type { SessionStage } from '../db/schema/index.js';
 import {
   decide,
   isPolicyName,

@@ -3,7 +3,7 @@ import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { queryRows } from '../db/sql.js';
 import { preparedRows } from '../db/prepared.js';
-import { staffSessions, type OrganisationKind, type Role, type SessionStage } from '../db/schema.js';
+import { staffSessions, type OrganisationKind, type Role, type SessionStage } from '../db/schema/index.js';
 
 export function hashSessionId(rawId: string): string {
   return createHash('sha256').update(rawId).digest('hex');

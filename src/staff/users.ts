@@ -12,7 +12,7 @@ import {
   staffUsers,
   type OrganisationKind,
   type Role,
-} from '../db/schema.js';
+} from '../db/schema/index.js';
 
 /** Staff accounts, their roles and credentials, password-reset links, the sign-in throttle, and organisations. */
 

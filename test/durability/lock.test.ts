@@ -7,7 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { DatabaseLockedError, lockFolder, type FolderLock } from '../../src/db/lock.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
-import { referrals } from '../../src/db/schema.js';
+import { referrals } from '../../src/db/schema/index.js';
 import { rootDir } from '../../src/config.js';
 import { FormClient } from '../helpers/client.js';
 import { completeJourney, publicReferral } from '../helpers/journeys.js';

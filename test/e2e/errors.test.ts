@@ -18,7 +18,7 @@ import {
   useBrowser,
 } from '../helpers/browser.js';
 import { publicReferral } from '../helpers/journeys.js';
-import { drafts } from '../../src/db/schema.js';
+import { drafts } from '../../src/db/schema/index.js';
 import { publicReferralUi } from './answers.js';
 
 // Browser tests run on one engine; journeys.test.ts proves the public referral on every engine.

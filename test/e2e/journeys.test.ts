@@ -17,7 +17,7 @@ import {
   walkJourney,
   type Server,
 } from '../helpers/browser.js';
-import { adviceRequests, referrals } from '../../src/db/schema.js';
+import { adviceRequests, referrals } from '../../src/db/schema/index.js';
 import {
   CONCERN_TEXT,
   adviceRequestUi,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import type { Role } from '../../src/db/schema.js';
-import { accessLog } from '../../src/db/schema.js';
+import type { Role } from '../../src/db/schema/index.js';
+import { accessLog } from '../../src/db/schema/index.js';
 import { engines } from '../helpers/engines.js';
 import { axeCheck, expectErrors, newPage, submit, text, useBrowser, type Server } from '../helpers/browser.js';
 import { FormClient } from '../helpers/client.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { asc } from 'drizzle-orm';
-import type { Role } from '../../src/db/schema.js';
-import { accessLog } from '../../src/db/schema.js';
+import type { Role } from '../../src/db/schema/index.js';
+import { accessLog } from '../../src/db/schema/index.js';
 import { engines } from '../helpers/engines.js';
 import { axeCheck, expectErrors, text, newPage, useBrowser, type Server } from '../helpers/browser.js';
 import { createStaff, staffCookieValue } from '../helpers/staff.js';

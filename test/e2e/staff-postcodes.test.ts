@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { accessLog, type Role } from '../../src/db/schema.js';
+import { accessLog, type Role } from '../../src/db/schema/index.js';
 import { engines } from '../helpers/engines.js';
 import { axeCheck, expectErrors, newPage, text, useBrowser, type Server } from '../helpers/browser.js';
 import { createStaff, staffCookieValue } from '../helpers/staff.js';

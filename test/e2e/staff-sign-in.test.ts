@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
-import type { Role } from '../../src/db/schema.js';
+import type { Role } from '../../src/db/schema/index.js';
 import { queryRows } from '../../src/db/sql.js';
 import { engines } from '../helpers/engines.js';
 import { axeCheck, expectErrors, newPage, submit, text, useBrowser, type Server } from '../helpers/browser.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { and, desc, eq, like } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
-import { outbox, referrals } from '../../src/db/schema.js';
+import { outbox, referrals } from '../../src/db/schema/index.js';
 import { engines } from '../helpers/engines.js';
 import { axeCheck, expectErrors, newPage, submit, text, useBrowser, type Server } from '../helpers/browser.js';
 import { FormClient } from '../helpers/client.js';

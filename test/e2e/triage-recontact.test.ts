@@ -5,7 +5,7 @@ import { engines } from '../helpers/engines.js';
 import { axeCheck, expectErrors, newPage, submit, text, useBrowser, type Server } from '../helpers/browser.js';
 import { signedInStaffPage } from '../helpers/staff-browser.js';
 import { createReferral } from '../helpers/cases.js';
-import { outbox, recontactRequests } from '../../src/db/schema.js';
+import { outbox, recontactRequests } from '../../src/db/schema/index.js';
 import { takeReferral } from '../../src/features/triage/workflow.js';
 import { activeFramework } from '../../src/features/triage/assessment/service.js';
 import { newToken } from '../../src/features/triage/recontact/service.js';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.js';
-import { adviceRequests, caseReferences, caseShares, referrals } from '../../src/db/schema.js';
+import { adviceRequests, caseReferences, caseShares, referrals } from '../../src/db/schema/index.js';
 import { generateReference } from '../../src/cases/reference.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import type { Role } from '../../src/db/schema.js';
+import type { Role } from '../../src/db/schema/index.js';
 import { newPage, type Server } from './browser.js';
 import { createStaff, staffCookieValue, type TestStaff } from './staff.js';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../src/db/client.js';
-import { organisations, staffRoles, staffUsers, type OrganisationKind, type Role } from '../../src/db/schema.js';
+import { organisations, staffRoles, staffUsers, type OrganisationKind, type Role } from '../../src/db/schema/index.js';
 import { createSession } from '../../src/staff/sessions.js';
 import { STAFF_COOKIE } from '../../src/staff/registry.js';
 

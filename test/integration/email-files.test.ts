@@ -10,7 +10,7 @@ import { testApp, testConfig } from '../helpers/app.js';
 import { FormClient } from '../helpers/client.js';
 import { completeJourney, publicReferral } from '../helpers/journeys.js';
 import type { Database } from '../../src/db/client.js';
-import { outbox } from '../../src/db/schema.js';
+import { outbox } from '../../src/db/schema/index.js';
 import { fileMailer, smtpMailer, type OutgoingMessage } from '../../src/outbox/mailer.js';
 import { startWorker, type Worker } from '../../src/jobs/worker.js';
 

@@ -16,7 +16,7 @@ import {
 import { startSmtpServer, type ReceivedMessage, type TestSmtpServer } from '../helpers/smtp.js';
 import type { Database } from '../../src/db/client.js';
 import type { Config } from '../../src/config.js';
-import { accessLog, drafts, outbox, referrals } from '../../src/db/schema.js';
+import { accessLog, drafts, outbox, referrals } from '../../src/db/schema/index.js';
 import { enqueueEmail } from '../../src/outbox/queries.js';
 import { referralAcknowledgement, teamNotification } from '../../src/outbox/emails.js';
 import { referralRow } from '../../src/features/intake/submissions.js';

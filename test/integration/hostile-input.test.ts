@@ -11,7 +11,7 @@ import {
   publicReferral,
   type Answers,
 } from '../helpers/journeys.js';
-import { adviceRequests, referrals } from '../../src/db/schema.js';
+import { adviceRequests, referrals } from '../../src/db/schema/index.js';
 import { loadSite } from '../../src/config.js';
 import { activeFields, allFields, cleanText, type Field } from '../../src/forms/fields.js';
 import { answerPage, type Journey, type QuestionPage } from '../../src/forms/journey.js';

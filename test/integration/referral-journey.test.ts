@@ -12,7 +12,7 @@ import {
   publicReferral,
 } from '../helpers/journeys.js';
 import type { Database } from '../../src/db/client.js';
-import { accessLog, adviceRequests, caseReferences, drafts, outbox, referrals } from '../../src/db/schema.js';
+import { accessLog, adviceRequests, caseReferences, drafts, outbox, referrals } from '../../src/db/schema/index.js';
 
 describe.each(engines)('referral and advice journeys on %s', (engine) => {
   let database: Database;

@@ -4,7 +4,7 @@ import { engines } from '../helpers/engines.js';
 import { useTestApp } from '../helpers/app.js';
 import { FormClient } from '../helpers/client.js';
 import { anonymousReferral, completeJourney, publicReferral } from '../helpers/journeys.js';
-import { referrals } from '../../src/db/schema.js';
+import { referrals } from '../../src/db/schema/index.js';
 import { referralJourney } from '../../src/forms/referral/index.js';
 import { activeConcernTypes, activeSectors } from '../../src/db/reference-data.js';
 import { referralSummary, referralSummaryPdf } from '../../src/features/cases/referral-summary.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { engines, openTestDatabase, resetDatabase } from '../helpers/engines.js';
 import { runMigrations, type Database } from '../../src/db/client.js';
-import { accessLog, caseReferences, drafts, referrals } from '../../src/db/schema.js';
+import { accessLog, caseReferences, drafts, referrals } from '../../src/db/schema/index.js';
 import * as draftsRepo from '../../src/features/intake/queries/drafts.js';
 import { appendAccessLog } from '../../src/access-log/queries.js';
 import { claimMessage, enqueueEmail, markFailed, markSent, pendingMessageIds } from '../../src/outbox/queries.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TriageSummary } from '../../src/features/cases/queries/triage-summary.js';
-import type { Role } from '../../src/db/schema.js';
+import type { Role } from '../../src/db/schema/index.js';
 import { decideReview, type CaseScope, type Principal } from '../../src/policies/index.js';
 import { caseActions } from '../../src/features/cases/view-models/case-actions.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { getTableColumns } from 'drizzle-orm';
-import { adviceRequests, referrals } from '../../src/db/schema.js';
+import { adviceRequests, referrals } from '../../src/db/schema/index.js';
 import type { AdviceRow, ReferralRecord, ReferralRow } from '../../src/features/cases/queries/cases.js';
 import {
   NOT_A_ROW_OF_THEIR_OWN,

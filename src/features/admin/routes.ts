@@ -12,7 +12,7 @@ import {
   setAccountStatus,
   type StaffAccount,
 } from '../../staff/users.js';
-import { ORGANISATION_KINDS, ROLES, type Role } from '../../db/schema.js';
+import { ORGANISATION_KINDS, ROLES, type Role } from '../../db/schema/index.js';
 import { messages } from '../../messages.js';
 import type { Principal } from '../../policies/index.js';
 import {

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import { appendAccessLog } from '../../access-log/queries.js';
 import { enqueueEmail } from '../../outbox/queries.js';
 import { createPasswordReset, findOrganisation, insertAccount } from '../../staff/users.js';
-import { ORGANISATION_KINDS, ROLES, type OrganisationKind, type Role } from '../../db/schema.js';
+import { ORGANISATION_KINDS, ROLES, type OrganisationKind, type Role } from '../../db/schema/index.js';
 import { messages } from '../../messages.js';
 import { roleFitsOrganisation } from '../../policies/index.js';
 import { messageDomain, newAccountEmail, passwordResetEmail } from '../staff-auth/emails.js';

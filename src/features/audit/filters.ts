@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACCESS_ACTIONS, type AccessAction } from '../../db/schema.js';
+import { ACCESS_ACTIONS, type AccessAction } from '../../db/schema/index.js';
 import type { AccessLogFilters } from '../../access-log/queries.js';
 import { toIsoDate } from '../../forms/fields.js';
 import { messages } from '../../messages.js';

@@ -1,5 +1,5 @@
 import type { AccessLogPage, AccessLogRow } from '../../access-log/queries.js';
-import { ACCESS_ACTIONS, type AccessAction } from '../../db/schema.js';
+import { ACCESS_ACTIONS, type AccessAction } from '../../db/schema/index.js';
 import { formatLondon } from '../../lib/dates.js';
 import type { ParsedFilters } from './filters.js';
 import { describeProblem, type ChainProblem } from '../../access-log/verify.js';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { referrals } from '../../db/schema.js';
+import { referrals } from '../../db/schema/index.js';
 import type { Site } from '../../config.js';
 import { route, type Journey } from '../../forms/journey.js';
 import type { Values } from '../../forms/fields.js';

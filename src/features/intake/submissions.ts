@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, getTableColumns, getTableName, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
-import { accessLog, adviceRequests, drafts, outbox, recontactRequests, referrals } from '../../db/schema.js';
+import { accessLog, adviceRequests, drafts, outbox, recontactRequests, referrals } from '../../db/schema/index.js';
 import { finalAnswers, type Journey } from '../../forms/journey.js';
 import { toIsoDate, type DateValue, type Values } from '../../forms/fields.js';
 import type { Site } from '../../config.js';

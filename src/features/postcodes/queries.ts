@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, like, or } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
-import { organisations, postcodeCouncils, staffUsers } from '../../db/schema.js';
+import { organisations, postcodeCouncils, staffUsers } from '../../db/schema/index.js';
 
 /** The postcode-to-council table (reference data staff maintain; see docs/adr/0017-postcode-to-council.md). */
 

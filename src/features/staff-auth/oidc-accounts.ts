@@ -3,7 +3,7 @@ import type { OidcConfig } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { appendAccessLog } from '../../access-log/queries.js';
 import { createSession, endSession } from '../../staff/sessions.js';
-import { organisations, ROLES, staffRoles, staffUsers, type Role } from '../../db/schema.js';
+import { organisations, ROLES, staffRoles, staffUsers, type Role } from '../../db/schema/index.js';
 import { roleFitsOrganisation } from '../../policies/index.js';
 import { SsoError, type Identity } from './oidc.js';
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { caseEvents, type CaseEventKind } from '../../db/schema.js';
+import { caseEvents, type CaseEventKind } from '../../db/schema/index.js';
 import { queryRows } from '../../db/sql.js';
 
 /** Who wrote a chronology entry. */

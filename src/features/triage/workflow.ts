@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { appendCaseEvent, type EventAuthor, type EventRecord } from './case-events.js';
-import type { REFERRAL_STATES } from '../../db/schema.js';
+import type { REFERRAL_STATES } from '../../db/schema/index.js';
 import { queryRows } from '../../db/sql.js';
 
 /**

@@ -6,7 +6,7 @@ import { engines, postgresUrlForWorker } from '../../helpers/engines.js';
 import { useTestApp } from '../../helpers/app.js';
 import { FormClient } from '../../helpers/client.js';
 import { completeJourney, publicReferral } from '../../helpers/journeys.js';
-import { accessLog } from '../../../src/db/schema.js';
+import { accessLog } from '../../../src/db/schema/index.js';
 import { queryRows } from '../../../src/db/sql.js';
 import { appendAccessLog } from '../../../src/access-log/queries.js';
 import { chainStatus, sealPending } from '../../../src/access-log/seal.js';

@@ -5,7 +5,7 @@ import { useTestApp } from '../../helpers/app.js';
 import { FormClient } from '../../helpers/client.js';
 import { completeJourney, publicReferral } from '../../helpers/journeys.js';
 import { createStaff, staffCookie } from '../../helpers/staff.js';
-import { ROLES, type Role } from '../../../src/db/schema.js';
+import { ROLES, type Role } from '../../../src/db/schema/index.js';
 import { queryRows } from '../../../src/db/sql.js';
 import { appendAccessLog } from '../../../src/access-log/queries.js';
 import { londonDate } from '../../../src/lib/dates.js';

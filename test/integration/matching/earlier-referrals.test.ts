@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
-import { accessLog, referralLinks, referrals } from '../../../src/db/schema.js';
+import { accessLog, referralLinks, referrals } from '../../../src/db/schema/index.js';
 import { decideLink, confirmedLinks } from '../../../src/features/earlier-referrals/queries.js';
 import { findEarlierReferrals } from '../../../src/features/earlier-referrals/service.js';
 import { engines } from '../../helpers/engines.js';

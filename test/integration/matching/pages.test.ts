@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
-import type { Role } from '../../../src/db/schema.js';
-import { accessLog, referralLinks, referrals } from '../../../src/db/schema.js';
+import type { Role } from '../../../src/db/schema/index.js';
+import { accessLog, referralLinks, referrals } from '../../../src/db/schema/index.js';
 import { engines } from '../../helpers/engines.js';
 import { useTestApp } from '../../helpers/app.js';
 import { createStaff, organisationId, staffCookie } from '../../helpers/staff.js';

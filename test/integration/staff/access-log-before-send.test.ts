@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { accessLog } from '../../../src/db/schema.js';
+import { accessLog } from '../../../src/db/schema/index.js';
 import { engines } from '../../helpers/engines.js';
 import { useTestApp } from '../../helpers/app.js';
 import { createStaff, staffCookie } from '../../helpers/staff.js';

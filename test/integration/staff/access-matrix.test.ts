@@ -5,7 +5,7 @@ import { engines } from '../../helpers/engines.js';
 import { useTestApp } from '../../helpers/app.js';
 import { createStaff, organisationId, staffCookie, type TestStaff } from '../../helpers/staff.js';
 import { insertAdvice, insertReferral } from '../../helpers/cases.js';
-import { caseShares, referrals, type Role } from '../../../src/db/schema.js';
+import { caseShares, referrals, type Role } from '../../../src/db/schema/index.js';
 import { POLICIES, type PolicyName } from '../../../src/policies/index.js';
 import type { StaffRouteEntry } from '../../../src/staff/registry.js';
 import { eq } from 'drizzle-orm';
@@ -309,13 +309,13 @@ describe.each(engines)('the access matrix (%s)', (engine) => {
 
   it('writes no access-log entry when it refuses', async () => {
     const f = await fixture();
-    const before = await t.database.db.$count((await import('../../../src/db/schema.js')).accessLog);
+    const before = await t.database.db.$count((await import('../../../src/db/schema/index.js')).accessLog);
     const who = await session(f.staff.analyst);
     for (const route of t.app.staffRouteTable.filter((r) => r.hasScope && r.method === 'GET')) {
       const res = await call(route, urlFor(route, f, route.url.startsWith('/staff/advice/') ? 'advice' : 'own'), who);
       expect(res.statusCode).toBe(403);
     }
-    const after = await t.database.db.$count((await import('../../../src/db/schema.js')).accessLog);
+    const after = await t.database.db.$count((await import('../../../src/db/schema/index.js')).accessLog);
     expect(after).toBe(before);
   });
 

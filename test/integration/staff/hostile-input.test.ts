@@ -16,7 +16,7 @@ import {
 import { testEml, TINY_PDF, TINY_PNG } from '../triage/upload-helpers.js';
 import type { Db } from '../../../src/db/client.js';
 import { queryRows } from '../../../src/db/sql.js';
-import { ORGANISATION_KINDS, ROLES } from '../../../src/db/schema.js';
+import { ORGANISATION_KINDS, ROLES } from '../../../src/db/schema/index.js';
 import { adviceScope, referralScope } from '../../../src/policies/case-scope.js';
 import { createSession } from '../../../src/staff/sessions.js';
 import { createPasswordReset } from '../../../src/staff/users.js';

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../../src/db/client.js';
 import { queryRows } from '../../../src/db/sql.js';
-import type { Role } from '../../../src/db/schema.js';
+import type { Role } from '../../../src/db/schema/index.js';
 import { suggestCouncil } from '../../../src/features/postcodes/service.js';
 import { useTestApp } from '../../helpers/app.js';
 import { FormClient } from '../../helpers/client.js';

@@ -5,7 +5,7 @@ import { useTestApp } from '../../helpers/app.js';
 import { FormClient } from '../../helpers/client.js';
 import { createStaff, organisationId, staffCookie, type TestStaff } from '../../helpers/staff.js';
 import { createReferral, shareCase } from '../../helpers/cases.js';
-import { assessments, caseEvents, informationChecks } from '../../../src/db/schema.js';
+import { assessments, caseEvents, informationChecks } from '../../../src/db/schema/index.js';
 import { takeReferral } from '../../../src/features/triage/workflow.js';
 import { activeFramework } from '../../../src/features/triage/assessment/service.js';
 import { londonDate } from '../../../src/lib/dates.js';

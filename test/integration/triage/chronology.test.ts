@@ -6,7 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/db/client.js';
-import { accessLog, attachments, caseEvents, referrals } from '../../../src/db/schema.js';
+import { accessLog, attachments, caseEvents, referrals } from '../../../src/db/schema/index.js';
 import { addAttachment } from '../../../src/features/triage/attachments/service.js';
 import { changeState, takeReferral } from '../../../src/features/triage/workflow.js';
 import { testApp, testConfig, useTestApp } from '../../helpers/app.js';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { accessLog, attachments, caseEvents, drafts, referrals } from '../../../src/db/schema.js';
+import { accessLog, attachments, caseEvents, drafts, referrals } from '../../../src/db/schema/index.js';
 import { useTestApp } from '../../helpers/app.js';
 import { engines } from '../../helpers/engines.js';
 import { createStaff } from '../../helpers/staff.js';

@@ -4,7 +4,7 @@ import { engines } from '../../helpers/engines.js';
 import { useTestApp } from '../../helpers/app.js';
 import { createStaff, staffCookie, type TestStaff } from '../../helpers/staff.js';
 import { ago, assignReferral, createAdvice, createReferral } from '../../helpers/cases.js';
-import { accessLog, adviceRequests, caseEvents, outbox, referrals } from '../../../src/db/schema.js';
+import { accessLog, adviceRequests, caseEvents, outbox, referrals } from '../../../src/db/schema/index.js';
 import { queryRows } from '../../../src/db/sql.js';
 import { londonDate } from '../../../src/lib/dates.js';
 import { takeReferral, WorkflowError } from '../../../src/features/triage/workflow.js';

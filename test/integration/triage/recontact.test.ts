@@ -12,7 +12,7 @@ import { createStaff, staffCookie, type TestStaff } from '../../helpers/staff.js
 import { createReferral } from '../../helpers/cases.js';
 import type { Database } from '../../../src/db/client.js';
 import type { Config } from '../../../src/config.js';
-import { accessLog, caseEvents, outbox, recontactRequests, referrals } from '../../../src/db/schema.js';
+import { accessLog, caseEvents, outbox, recontactRequests, referrals } from '../../../src/db/schema/index.js';
 import { startWorker, type Worker } from '../../../src/jobs/worker.js';
 import { smtpMailer } from '../../../src/outbox/mailer.js';
 import { takeReferral } from '../../../src/features/triage/workflow.js';

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../../db/client.js';
-import { adviceRequests, concernTypes, referrals, referrerSectors, staffUsers } from '../../../db/schema.js';
+import { adviceRequests, concernTypes, referrals, referrerSectors, staffUsers } from '../../../db/schema/index.js';
 
 export type ReferralRow = typeof referrals.$inferSelect;
 export type AdviceRow = typeof adviceRequests.$inferSelect;

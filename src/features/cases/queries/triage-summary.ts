@@ -1,5 +1,5 @@
 import type { Db } from '../../../db/client.js';
-import type { DecisionOutcome, REFERRAL_STATES } from '../../../db/schema.js';
+import type { DecisionOutcome, REFERRAL_STATES } from '../../../db/schema/index.js';
 import { preparedRows } from '../../../db/prepared.js';
 
 /** What the referral page needs to say where a referral stands in triage and what can be done next. One query. */

@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
-import { drafts } from '../../../db/schema.js';
+import { drafts } from '../../../db/schema/index.js';
 import type { DraftAnswers } from '../../../forms/journey.js';
 
 export type DraftKind = 'referral' | 'advice';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
-import { adviceRequests, referrals } from '../../../db/schema.js';
+import { adviceRequests, referrals } from '../../../db/schema/index.js';
 
 /** What the confirmation page may say about a submission: whether we e-mailed, whether it was anonymous. No content. */
 export async function confirmationFacts(

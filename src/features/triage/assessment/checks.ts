@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { appendCaseEvent } from '../case-events.js';
-import { informationChecks, staffUsers } from '../../../db/schema.js';
+import { informationChecks, staffUsers } from '../../../db/schema/index.js';
 
 /**
  * Information checks with partners and systems during triage: who was asked, when and what, and what came back. Each

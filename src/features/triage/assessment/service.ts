@@ -2,7 +2,7 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.js';
 import { appendCaseEvent } from '../case-events.js';
-import { assessmentFrameworks, assessments, staffUsers } from '../../../db/schema.js';
+import { assessmentFrameworks, assessments, staffUsers } from '../../../db/schema/index.js';
 
 /**
  * The assessment of a referral against the active framework version (seeded: the Vulnerability Assessment Framework).

@@ -6,7 +6,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { Db } from '../../../db/client.js';
 import { appendAccessLog } from '../../../access-log/queries.js';
 import { appendCaseEvent } from '../case-events.js';
-import { attachments, staffUsers, type ATTACHMENT_ROLES } from '../../../db/schema.js';
+import { attachments, staffUsers, type ATTACHMENT_ROLES } from '../../../db/schema/index.js';
 import { cleanText } from '../../../forms/fields.js';
 import { messages } from '../../../messages.js';
 import type { AttachmentListItem } from '../chronology/service.js';

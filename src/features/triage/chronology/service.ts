@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { appendAccessLog } from '../../../access-log/queries.js';
 import { appendCaseEvent, listCaseEvents, type CaseEventRow, type EventRecord } from '../case-events.js';
-import { caseEvents, organisations, staffUsers } from '../../../db/schema.js';
+import { caseEvents, organisations, staffUsers } from '../../../db/schema/index.js';
 import type { CaseScope } from '../../../policies/index.js';
 
 /** Names the entries refer to by id (looked up by the service), and the case's attachments. */

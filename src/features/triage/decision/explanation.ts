@@ -4,7 +4,7 @@ import type { Db } from '../../../db/client.js';
 import { appendAccessLog } from '../../../access-log/queries.js';
 import { appendCaseEvent } from '../case-events.js';
 import { enqueueEmail } from '../../../outbox/queries.js';
-import { explanations, letterTemplates } from '../../../db/schema.js';
+import { explanations, letterTemplates } from '../../../db/schema/index.js';
 import { queryRows } from '../../../db/sql.js';
 import type { Principal } from '../../../policies/index.js';
 import { messageDomain } from '../../staff-auth/emails.js';

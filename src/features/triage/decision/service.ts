@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { appendCaseEvent } from '../case-events.js';
-import { decisions, type DecisionOutcome } from '../../../db/schema.js';
+import { decisions, type DecisionOutcome } from '../../../db/schema/index.js';
 import { queryRows } from '../../../db/sql.js';
 import { changeState, WorkflowError, type ReferralState } from '../workflow.js';
 

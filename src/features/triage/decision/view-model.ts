@@ -1,5 +1,5 @@
 import type { Site } from '../../../config.js';
-import type { DecisionOutcome } from '../../../db/schema.js';
+import type { DecisionOutcome } from '../../../db/schema/index.js';
 import { cleanText } from '../../../forms/fields.js';
 import { formatLondon } from '../../../lib/dates.js';
 import { messages } from '../../../messages.js';

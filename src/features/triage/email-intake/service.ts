@@ -5,7 +5,7 @@ import { simpleParser, type AddressObject } from 'mailparser';
 import type { Db } from '../../../db/client.js';
 import { appendAccessLog } from '../../../access-log/queries.js';
 import { appendCaseEvent } from '../case-events.js';
-import { drafts, referrals } from '../../../db/schema.js';
+import { drafts, referrals } from '../../../db/schema/index.js';
 import { queryRows } from '../../../db/sql.js';
 import type { ReferenceData } from '../../../forms/context.js';
 import { entryField, questions } from '../../../forms/questions.js';

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { appendAccessLog } from '../../../access-log/queries.js';
 import { appendCaseEvent } from '../case-events.js';
-import { handovers } from '../../../db/schema.js';
+import { handovers } from '../../../db/schema/index.js';
 import { queryRows } from '../../../db/sql.js';
 import type { Principal } from '../../../policies/index.js';
 import { WorkflowError } from '../workflow.js';

@@ -77,21 +77,17 @@ export function referrerRoutes(app: FastifyInstance, deps: ReferrerDeps): void {
     return form(reply, { purpose: link.purpose!, question: link.question }, { answer: '' });
   });
 
-  app.post(
-    PAGE,
-    { preHandler: app.csrfProtection, config: { rateLimit: deps.rateLimit } },
-    async (req, reply) => {
-      const token = tokenOf(req);
-      const parsed = parseAnswerBody(req.body);
-      if (!parsed.ok) {
-        const link = await lookupLink(db, token);
-        if (link.state !== 'open') return broken(reply, link.state);
-        return form(reply, { purpose: link.purpose!, question: link.question }, parsed.values, parsed.errors);
-      }
-      const result = await answerLink(db, token, parsed.value);
-      if (result.state !== 'done') return broken(reply, result.state);
-      req.log.info({ referralId: result.referralId }, 'referrer answered through a link');
-      return reply.redirect(SENT, 303);
-    },
-  );
+  app.post(PAGE, { preHandler: app.csrfProtection, config: { rateLimit: deps.rateLimit } }, async (req, reply) => {
+    const token = tokenOf(req);
+    const parsed = parseAnswerBody(req.body);
+    if (!parsed.ok) {
+      const link = await lookupLink(db, token);
+      if (link.state !== 'open') return broken(reply, link.state);
+      return form(reply, { purpose: link.purpose!, question: link.question }, parsed.values, parsed.errors);
+    }
+    const result = await answerLink(db, token, parsed.value);
+    if (result.state !== 'done') return broken(reply, result.state);
+    req.log.info({ referralId: result.referralId }, 'referrer answered through a link');
+    return reply.redirect(SENT, 303);
+  });
 }

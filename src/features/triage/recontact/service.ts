@@ -5,7 +5,7 @@ import type { Db } from '../../../db/client.js';
 import { appendAccessLog } from '../../../access-log/queries.js';
 import { appendCaseEvent } from '../case-events.js';
 import { enqueueEmail } from '../../../outbox/queries.js';
-import { recontactRequests, referrals } from '../../../db/schema.js';
+import { recontactRequests, referrals } from '../../../db/schema/index.js';
 import { queryRows } from '../../../db/sql.js';
 import { formatLondon } from '../../../lib/dates.js';
 import type { EmailContent } from '../../../outbox/emails.js';
