@@ -6,6 +6,7 @@ import { buildApp } from './app.js';
 import { startWorker, type Worker } from './jobs/worker.js';
 import { fileMailer, smtpMailer } from './outbox/mailer.js';
 import { createLogger } from './lib/logger.js';
+import { createPrivately, secureDataDir } from './lib/data-dir.js';
 import { hasActiveAdministrator } from './staff/users.js';
 
 async function main(): Promise<void> {
@@ -20,6 +21,14 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
+  // The data folder holds the embedded database, the cookie secret and e-mails with single-use links: ours alone.
+  createPrivately();
+  const { tightened } = secureDataDir(config.dataDir);
+  if (tightened.length)
+    log.warn(
+      { count: tightened.length },
+      'the data folder was readable by other users: its permissions were tightened',
+    );
   const pgliteDir = path.join(config.dataDir, 'pglite');
   let database;
   try {
@@ -36,6 +45,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // The embedded engine writes its files with modes of its own: tighten them once it has opened its folder.
+  if (database.kind === 'pglite') secureDataDir(config.dataDir);
   log.info(
     database.kind === 'pglite'
       ? `database: embedded PGlite in ${pgliteDir} (set DATABASE_URL to use a PostgreSQL server)`

@@ -15,7 +15,7 @@ export function cookieSecret(configured: string | undefined, dataDir: string): s
   } catch {
     /* first start */
   }
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;

@@ -36,9 +36,12 @@ export function smtpMailer(url: string): Mailer {
   };
 }
 
-/** With no SMTP server configured, each message is written as an .eml file (whole, then renamed into place). */
+/**
+ * With no SMTP server configured, each message is written as an .eml file (whole, then renamed into place), readable by
+ * the service's user only: the files hold single-use links.
+ */
 export function fileMailer(folder: string): Mailer {
-  mkdirSync(folder, { recursive: true });
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     describe: `files in ${folder} (no SMTP_URL set)`,
@@ -52,7 +55,7 @@ export function fileMailer(folder: string): Mailer {
       });
       const name = m.messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9.@-]/g, '_');
       const file = path.join(folder, `${name}.eml`);
-      writeFileSync(`${file}.tmp`, info.message as Buffer);
+      writeFileSync(`${file}.tmp`, info.message as Buffer, { mode: 0o600 });
       renameSync(`${file}.tmp`, file);
     },
     close: () => transport.close(),
