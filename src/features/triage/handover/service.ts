@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { appendAccessLog } from '../../../access-log/queries.js';
 import { appendCaseEvent } from '../case-events.js';
-import { alias } from 'drizzle-orm/pg-core';
-import { handovers, referrals } from '../../../db/schema.js';
+import { CASE_ALIASES } from '../../../db/case-aliases.js';
+import { handovers } from '../../../db/schema.js';
 import { queryRows } from '../../../db/sql.js';
 import { listAccess, type Principal } from '../../../policies/index.js';
 import { WorkflowError } from '../workflow.js';
@@ -172,7 +172,7 @@ export async function offeredToCouncil(
   db: Db,
   principal: Principal,
 ): Promise<{ reference: string; createdAt: Date; createdByName: string }[]> {
-  const access = listAccess('handover.list', principal, { referrals: alias(referrals, 'r') }).referrals;
+  const access = listAccess('handover.list', principal, CASE_ALIASES).referrals;
   if (!access) return [];
   const rows = await queryRows<{ reference: string; created_at: Date | string; created_by_name: string }>(
     db,

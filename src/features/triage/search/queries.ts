@@ -1,7 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../../db/client.js';
-import { adviceRequests, referrals } from '../../../db/schema.js';
+import { CASE_ALIASES } from '../../../db/case-aliases.js';
 import { queryRows } from '../../../db/sql.js';
 import { dobVariants, namePairs } from '../../earlier-referrals/queries.js';
 import type { CaseListAccess, RowAccess } from '../../../policies/index.js';
@@ -19,7 +18,7 @@ import type { CaseListAccess, RowAccess } from '../../../policies/index.js';
  */
 
 /** The case tables as the search's SQL names them (`r`, `a`): the policy's twin is built on these. */
-export const SEARCH_TABLES = { referrals: alias(referrals, 'r'), advice: alias(adviceRequests, 'a') };
+export const SEARCH_TABLES = CASE_ALIASES;
 
 /** Rows each way of finding candidates may bring (more than that: the page asks to narrow the search). */
 export const BRANCH_CAP = 60;
