@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { Db } from './client.js';
 import { queryRows } from './sql.js';
@@ -32,4 +33,17 @@ function withParams(text: string, values: unknown[]): SQL {
     chunks.push(i % 2 === 0 ? sql.raw(pieces[i]!) : sql`${values[Number(pieces[i]) - 1]}`);
   }
   return sql.join(chunks);
+}
+
+const dialect = new PgDialect();
+
+/**
+ * A Drizzle condition (a policy's list twin) as text for one of these `$1…$n` statements: its parameters are appended
+ * to `values` and its placeholders numbered after them. The text is the same whenever the condition's shape is.
+ */
+export function conditionText(condition: SQL, values: unknown[]): string {
+  const query = dialect.sqlToQuery(condition);
+  const base = values.length;
+  values.push(...query.params);
+  return query.sql.replace(/\$(\d+)/g, (_, n: string) => `$${base + Number(n)}`);
 }

@@ -1,147 +1,44 @@
-import type { OrganisationKind, Role } from '../db/schema/index.js';
+import {
+  linkCase,
+  linkCaseRows,
+  openCase,
+  openCaseRows,
+  preventTeamList,
+  preventTeamListRows,
+  searchCases,
+  searchCasesRows,
+  takeCase,
+  takeCaseRows,
+  workCase,
+  workCaseRows,
+  type CaseTwin,
+} from './cases.js';
+import { answerHandover, answerHandoverRows, listHandovers, listHandoversRows } from './handovers.js';
+import {
+  allow,
+  anyRole,
+  deny,
+  hasRole,
+  inPreventTeam,
+  type CaseScope,
+  type Decision,
+  type Principal,
+  type Rule,
+} from './principal.js';
+import type { CaseListAccess, CaseRows } from './rows.js';
 
 /**
- * Who may see and do what: every rule of the back office, in one place. Deny by default: a route names one policy, the
- * route registry (`src/staff/registry.ts`) evaluates it before the handler runs, and the app refuses to start if a
- * staff route names none.
+ * Who may see and do what: every rule of the back office, named in one table. Deny by default: a route names one
+ * policy, the route registry (`src/staff/registry.ts`) evaluates it before the handler runs, and the app refuses to
+ * start if a staff route names none. The rules about cases live by area (`cases.ts`, `handovers.ts`), each beside its
+ * list twin (`LIST_TWINS` below): lists and search select their rows with the twin instead of restating the rule.
  */
 
-/** The signed-in person, as the session loads them (roles and organisation read fresh on every request). */
-export interface Principal {
-  userId: string;
-  email: string;
-  displayName: string;
-  organisationId: string;
-  organisationCode: string;
-  organisationName: string;
-  organisationKind: OrganisationKind;
-  roles: ReadonlySet<Role>;
-  /** SHA-256 of the session id (reasons given to open a case last for the session). */
-  sessionIdHash: string;
-}
-
-/** The facts about one case that decide who may open it. */
-export interface CaseScope {
-  recordType: 'referral' | 'advice';
-  recordId: string;
-  reference: string;
-  /** The Prevent officer the case is assigned to (null: waiting in the intake queue). */
-  assignedOfficerId: string | null;
-  /** Councils the case has been handed over to (Channel), still current. */
-  councilOrgIds: readonly string[];
-  /** Agencies the case has been brought to at a Channel panel, still current. */
-  panelOrgIds: readonly string[];
-}
-
-export type Decision =
-  | { outcome: 'allow'; basis: string }
-  /** Allowed once the person has given a reason (recorded in the access log with the view). */
-  | { outcome: 'reason'; basis: string }
-  | { outcome: 'deny'; why: string };
-
-type Rule = (p: Principal, scope: CaseScope | undefined) => Decision;
-
-const allow = (basis: string): Decision => ({ outcome: 'allow', basis });
-const deny = (why: string): Decision => ({ outcome: 'deny', why });
-
-/** A role counts only in the kind of organisation it belongs to (an administrator cannot make a council officer police). */
-const ROLE_ORGANISATIONS: Record<Role, readonly OrganisationKind[] | 'any'> = {
-  prevent_officer: ['police_prevent'],
-  prevent_supervisor: ['police_prevent'],
-  engagement_officer: ['police_prevent'],
-  channel_coordinator: ['council'],
-  panel_member: 'any',
-  analyst: 'any',
-  dpo: 'any',
-  administrator: 'any',
-};
-
-export function roleFitsOrganisation(role: Role, kind: OrganisationKind): boolean {
-  const kinds = ROLE_ORGANISATIONS[role];
-  return kinds === 'any' || kinds.includes(kind);
-}
-
-export function hasRole(p: Principal, role: Role): boolean {
-  return p.roles.has(role) && roleFitsOrganisation(role, p.organisationKind);
-}
-
-const PREVENT_TEAM: readonly Role[] = ['prevent_officer', 'prevent_supervisor'];
-
-function anyRole(roles: readonly Role[], what: string): Rule {
-  return (p) => (roles.some((r) => hasRole(p, r)) ? allow(`role:${roles.find((r) => hasRole(p, r))}`) : deny(what));
-}
+export { hasRole, roleFitsOrganisation } from './principal.js';
+export type { CaseScope, Decision, Principal } from './principal.js';
+export type { CaseListAccess, CaseRows, RowAccess } from './rows.js';
 
 const signedIn: Rule = () => allow('signed-in');
-
-/**
- * Opening a case. The Prevent team sees the intake queue and its own cases directly, and another officer's case after
- * giving a reason; a council's Channel coordinators see cases handed over to their council; panel members see cases
- * brought to a panel their agency sits on. Everyone else: refused (analysts get figures, never names).
- */
-const openCase: Rule = (p, scope) => {
-  if (!scope) return deny('no case');
-  const decisions: Decision[] = [];
-  if (PREVENT_TEAM.some((r) => hasRole(p, r))) {
-    if (scope.recordType === 'advice') decisions.push(allow('prevent-team'));
-    else if (scope.assignedOfficerId === p.userId) decisions.push(allow('assigned'));
-    else if (scope.assignedOfficerId === null) decisions.push(allow('intake-queue'));
-    else decisions.push({ outcome: 'reason', basis: 'not-assigned' });
-  }
-  if (scope.recordType === 'referral' && hasRole(p, 'channel_coordinator')) {
-    if (scope.councilOrgIds.includes(p.organisationId)) decisions.push(allow('council'));
-  }
-  if (scope.recordType === 'referral' && hasRole(p, 'panel_member')) {
-    if (scope.panelOrgIds.includes(p.organisationId)) decisions.push(allow('panel'));
-  }
-  return best(decisions) ?? deny('not your case');
-};
-
-/**
- * Checking and linking a referral's earlier referrals of the same person: the Prevent team only, on a referral they may
- * open (another officer's after a reason). Never councils or panels: the candidates are other people's referrals.
- */
-const linkCase: Rule = (p, scope) => {
-  if (!scope || scope.recordType !== 'referral') return deny('no referral');
-  if (!PREVENT_TEAM.some((r) => hasRole(p, r))) return deny('not in the Prevent team');
-  if (scope.assignedOfficerId === p.userId) return allow('assigned');
-  if (scope.assignedOfficerId === null) return allow('intake-queue');
-  return { outcome: 'reason', basis: 'not-assigned' };
-};
-
-/**
- * Working on a referral in triage (notes, files, states, re-contact, checks, assessment, decision, explanation,
- * hand-over): the officer it is assigned to, or a Prevent supervisor. Another officer must ask a supervisor to reassign
- * it; a referral still in the intake queue must be taken first (`case.take`). Advice requests: the Prevent team.
- */
-const workCase: Rule = (p, scope) => {
-  if (!scope) return deny('no case');
-  if (!PREVENT_TEAM.some((r) => hasRole(p, r))) return deny('not in the Prevent team');
-  if (scope.recordType === 'advice') return allow('prevent-team');
-  if (scope.assignedOfficerId === p.userId) return allow('assigned');
-  if (hasRole(p, 'prevent_supervisor')) return allow('supervisor');
-  if (scope.assignedOfficerId === null) return deny('take the referral from the queue first');
-  return deny('assigned to another officer');
-};
-
-/** Taking a referral from the intake queue into one's own triage: any Prevent officer or supervisor, while unassigned. */
-const takeCase: Rule = (p, scope) => {
-  if (!scope) return deny('no case');
-  if (!PREVENT_TEAM.some((r) => hasRole(p, r))) return deny('not in the Prevent team');
-  if (scope.assignedOfficerId !== null) return deny('already assigned');
-  return allow('intake-queue');
-};
-
-/** A council's answer to a hand-over (accept, or return with a reason): that council's Channel coordinators only. */
-const answerHandover: Rule = (p, scope) => {
-  if (!scope || scope.recordType !== 'referral') return deny('no referral');
-  if (!hasRole(p, 'channel_coordinator')) return deny('not a Channel coordinator');
-  if (!scope.councilOrgIds.includes(p.organisationId)) return deny('not handed over to your council');
-  return allow('council');
-};
-
-function best(decisions: Decision[]): Decision | undefined {
-  return decisions.find((d) => d.outcome === 'allow') ?? decisions.find((d) => d.outcome === 'reason');
-}
 
 /** Every policy a route may name. Add one here, with its test in the access matrix, before adding its route. */
 export const POLICIES = {
@@ -149,14 +46,14 @@ export const POLICIES = {
   'public.signIn': (() => allow('public')) as Rule,
   'staff.home': signedIn,
   'account.self': signedIn,
-  'intake.list': anyRole(PREVENT_TEAM, 'not in the Prevent team'),
+  'intake.list': preventTeamList,
   'case.view': openCase,
   'case.link': linkCase,
   'audit.read': anyRole(['dpo'], 'not the data protection officer'),
   'audit.export': anyRole(['dpo'], 'not the data protection officer'),
   'admin.manage': anyRole(['administrator'], 'not an administrator'),
   /** The triage queue (referrals and advice requests with their states and ages; no names). */
-  'triage.queue': anyRole(PREVENT_TEAM, 'not in the Prevent team'),
+  'triage.queue': preventTeamList,
   /** Assigning and reassigning referrals to officers, and the workload per officer. */
   'triage.assign': anyRole(['prevent_supervisor'], 'not a Prevent supervisor'),
   /** The approvals list and page. Each decision's review is `decideReview` (never one's own). */
@@ -169,9 +66,9 @@ export const POLICIES = {
   'case.take': takeCase,
   'handover.answer': answerHandover,
   /** A council's list of hand-overs waiting for its answer (references and dates; the case opens with `case.view`). */
-  'handover.list': anyRole(['channel_coordinator'], 'not a Channel coordinator'),
-  /** Staff search: results are filtered case by case with `case.view`; every search is logged with its terms. */
-  'staff.search': anyRole([...PREVENT_TEAM, 'channel_coordinator', 'panel_member'], 'not allowed to search cases'),
+  'handover.list': listHandovers,
+  /** Staff search: results are what `case.view` allows (its list twin); every search is logged with its terms. */
+  'staff.search': searchCases,
   /** The postcode-to-council table (reference data): the administrator, and a Prevent supervisor to correct it. */
   'reference.postcodes': anyRole(['administrator', 'prevent_supervisor'], 'not an administrator or Prevent supervisor'),
 } satisfies Record<string, Rule>;
@@ -180,6 +77,34 @@ export type PolicyName = keyof typeof POLICIES;
 
 export function isPolicyName(name: unknown): name is PolicyName {
   return typeof name === 'string' && Object.hasOwn(POLICIES, name);
+}
+
+/**
+ * The list twin of each policy that can be asked about a case: the same rule as a Drizzle condition over the case
+ * tables (`referrals`, `advice_requests`, or aliases of them), so that a list shows exactly the cases the policy allows
+ * and marks those that open only after a reason. Lists and search ask `listAccess`; they never restate a rule in SQL.
+ */
+export const LIST_TWINS = {
+  'case.view': openCaseRows,
+  'case.link': linkCaseRows,
+  'case.work': workCaseRows,
+  'case.take': takeCaseRows,
+  'handover.answer': answerHandoverRows,
+  'intake.list': preventTeamListRows,
+  'triage.queue': preventTeamListRows,
+  'handover.list': listHandoversRows,
+  'staff.search': searchCasesRows,
+} satisfies Partial<Record<PolicyName, CaseTwin>>;
+
+export type ListPolicyName = keyof typeof LIST_TWINS;
+
+/** The rows of the case tables a policy lets this person see, and which of them need a reason first. */
+export function listAccess(
+  policy: ListPolicyName,
+  principal: Principal,
+  tables?: { referrals?: CaseRows; advice?: CaseRows },
+): CaseListAccess {
+  return LIST_TWINS[policy](principal, tables);
 }
 
 /** Decides one request. Policies that are about a case get its scope; the others ignore it. */
@@ -201,7 +126,7 @@ export function decideReview(p: Principal, decision: { madeBy: string }): Decisi
 /** The home page sections a person sees, from their roles (the page shows only what their role allows). */
 export function homeSections(p: Principal): string[] {
   const sections: string[] = [];
-  if (PREVENT_TEAM.some((r) => hasRole(p, r))) sections.push('intake');
+  if (inPreventTeam(p)) sections.push('intake');
   if (hasRole(p, 'channel_coordinator')) sections.push('channel');
   if (hasRole(p, 'panel_member')) sections.push('panel');
   if (hasRole(p, 'engagement_officer')) sections.push('engagement');

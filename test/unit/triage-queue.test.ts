@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { CASE_ALIASES } from '../../src/db/case-aliases.js';
+import type { Role } from '../../src/db/schema/index.js';
+import { listAccess, type Principal } from '../../src/policies/index.js';
 import { personalDataInReply } from '../../src/features/triage/queue/advice-reply.js';
 import {
   queueQuery,
@@ -129,6 +132,24 @@ describe('the queue’s filters', () => {
 });
 
 describe('the queue query', () => {
+  const person = (roles: Role[]): Principal => ({
+    userId: OFFICER,
+    email: 'o@example.test',
+    displayName: 'O',
+    organisationId: '00000000-0000-4000-8000-000000000002',
+    organisationCode: 'cumbria-police-prevent',
+    organisationName: 'Prevent',
+    organisationKind: 'police_prevent',
+    roles: new Set(roles),
+    sessionIdHash: 'x',
+  });
+  const TEAM = listAccess('triage.queue', person(['prevent_officer']), CASE_ALIASES);
+
+  it('reads nothing for someone the triage.queue policy shows no case', () => {
+    const none = listAccess('triage.queue', person(['analyst']), CASE_ALIASES);
+    expect(queueQuery({}, '2026-11-26', { reach: 50, perPage: 50, offset: 0 }, none)).toBeNull();
+  });
+
   const combos: QueueFilters[] = [];
   for (const state of [undefined, 'new', 'in_triage'] as const)
     for (const officer of [undefined, { kind: 'none' as const }, { kind: 'officer' as const, id: OFFICER }])
@@ -140,7 +161,7 @@ describe('the queue query', () => {
   it('uses every parameter it passes, and one text always comes with the same parameters', () => {
     const seen = new Map<string, string>();
     for (const f of combos) {
-      const built = queueQuery(f, '2026-11-26', { reach: 100, perPage: 50, offset: 50 });
+      const built = queueQuery(f, '2026-11-26', { reach: 100, perPage: 50, offset: 50 }, TEAM);
       if (!built) {
         // Only when no side can match: advice requests have no concern type and no state but "new".
         expect(f.type === 'advice' && (f.concern !== undefined || (f.state ?? 'new') !== 'new')).toBe(true);
@@ -156,14 +177,14 @@ describe('the queue query', () => {
 
   it('leaves advice requests out when filtering by type of concern or a referral-only state', () => {
     expect(
-      queueQuery({ concern: 'islamist' }, '2026-11-26', { reach: 50, perPage: 50, offset: 0 })!.text,
+      queueQuery({ concern: 'islamist' }, '2026-11-26', { reach: 50, perPage: 50, offset: 0 }, TEAM)!.text,
     ).not.toContain('advice_requests');
-    expect(queueQuery({ state: 'in_triage' }, '2026-11-26', { reach: 50, perPage: 50, offset: 0 })!.text).not.toContain(
-      'advice_requests',
-    );
-    expect(queueQuery({ type: 'advice' }, '2026-11-26', { reach: 50, perPage: 50, offset: 0 })!.text).not.toContain(
-      'from referrals',
-    );
+    expect(
+      queueQuery({ state: 'in_triage' }, '2026-11-26', { reach: 50, perPage: 50, offset: 0 }, TEAM)!.text,
+    ).not.toContain('advice_requests');
+    expect(
+      queueQuery({ type: 'advice' }, '2026-11-26', { reach: 50, perPage: 50, offset: 0 }, TEAM)!.text,
+    ).not.toContain('from referrals');
   });
 });
 

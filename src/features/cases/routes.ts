@@ -9,7 +9,8 @@ import { adviceActions, caseActions } from './view-models/case-actions.js';
 import { activeConcernTypes, activeSectors } from '../../db/reference-data.js';
 import type { Journey } from '../../forms/journey.js';
 import { referralJourney } from '../../forms/referral/index.js';
-import { decide, type CaseScope, type Principal } from '../../policies/index.js';
+import { decide, listAccess, type CaseScope, type Principal } from '../../policies/index.js';
+import { CASE_ALIASES } from '../../db/case-aliases.js';
 import type { ReferralSummary } from './referral-summary-pdf.js';
 import { referralSummary } from './referral-summary.js';
 import {
@@ -57,10 +58,11 @@ export function casesRoutes(app: FastifyInstance, deps: StaffDeps): void {
     method: 'GET',
     url: INTAKE_URL,
     policy: 'intake.list',
-    async handler(req, reply, { render, logConsultation }) {
+    async handler(req, reply, { principal, render, logConsultation }) {
       const page = parsePage((req.query as Record<string, unknown>).page);
       if (page === undefined) return notFound(reply, render);
-      const { items, total } = await intakeQueue(db, { page, perPage: INTAKE_PAGE_SIZE });
+      const access = listAccess('intake.list', principal!, CASE_ALIASES);
+      const { items, total } = await intakeQueue(db, access, { page, perPage: INTAKE_PAGE_SIZE });
       const pages = lastPage(total, INTAKE_PAGE_SIZE);
       if (page > pages) return reply.redirect(pages === 1 ? INTAKE_URL : `${INTAKE_URL}?page=${pages}`, 303);
       // A list of references is not a view of any one case, but it is a look at the queue: one entry per page seen.

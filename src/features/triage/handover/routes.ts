@@ -130,7 +130,7 @@ export function handoverRoutes(app: FastifyInstance, deps: StaffDeps): void {
     url: COUNCIL_HANDOVERS_URL,
     policy: 'handover.list',
     async handler(req, reply, ctx) {
-      const rows = await offeredToCouncil(db, ctx.principal!.organisationId);
+      const rows = await offeredToCouncil(db, ctx.principal!);
       await ctx.logConsultation({ recordType: 'handover-list', detail: { shown: rows.length } });
       const q = req.query as Record<string, unknown>;
       const returned = typeof q.returned === 'string' && /^[0-9A-Z]{8}$/.test(q.returned) ? q.returned : undefined;

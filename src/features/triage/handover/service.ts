@@ -2,9 +2,10 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { appendAccessLog } from '../../../access-log/queries.js';
 import { appendCaseEvent } from '../case-events.js';
+import { CASE_ALIASES } from '../../../db/case-aliases.js';
 import { handovers } from '../../../db/schema/index.js';
 import { queryRows } from '../../../db/sql.js';
-import type { Principal } from '../../../policies/index.js';
+import { listAccess, type Principal } from '../../../policies/index.js';
 import { WorkflowError } from '../workflow.js';
 
 /**
@@ -163,16 +164,21 @@ export async function offerHandover(
   });
 }
 
-/** The hand-overs offered to one council and not answered yet, oldest first (references and dates only). */
+/**
+ * The hand-overs offered to the person's council and not answered yet, oldest first (references and dates only), of
+ * the referrals the `handover.list` policy's twin lets them see (src/policies/handovers.ts).
+ */
 export async function offeredToCouncil(
   db: Db,
-  organisationId: string,
+  principal: Principal,
 ): Promise<{ reference: string; createdAt: Date; createdByName: string }[]> {
+  const access = listAccess('handover.list', principal, CASE_ALIASES).referrals;
+  if (!access) return [];
   const rows = await queryRows<{ reference: string; created_at: Date | string; created_by_name: string }>(
     db,
     sql`select r.reference, h.created_at, u.display_name as created_by_name
         from handovers h join referrals r on r.id = h.referral_id join staff_users u on u.id = h.created_by
-        where h.organisation_id = ${organisationId} and h.status = 'offered'
+        where h.organisation_id = ${principal.organisationId} and h.status = 'offered' and ${access.where}
         order by h.created_at, h.id`,
   );
   return rows.map((r) => ({

@@ -5,7 +5,8 @@ import { activeConcernTypes } from '../../../db/reference-data.js';
 import { queryRows } from '../../../db/sql.js';
 import { londonDate } from '../../../lib/dates.js';
 import { messages } from '../../../messages.js';
-import { decide, type CaseScope } from '../../../policies/index.js';
+import { decide, listAccess, type CaseScope } from '../../../policies/index.js';
+import { CASE_ALIASES } from '../../../db/case-aliases.js';
 import {
   assignAdvice,
   closeAdvice,
@@ -81,7 +82,11 @@ export function triageQueueRoutes(app: FastifyInstance, deps: StaffDeps): void {
       const { form, page } = parsed;
       const today = londonDate(new Date());
       const [result, officers, concernTypes, holidays] = await Promise.all([
-        triageQueue(db, queueFilters(form, principal!.userId), { page, perPage: QUEUE_PAGE_SIZE, today }),
+        triageQueue(db, listAccess('triage.queue', principal!, CASE_ALIASES), queueFilters(form, principal!.userId), {
+          page,
+          perPage: QUEUE_PAGE_SIZE,
+          today,
+        }),
         listPreventOfficers(db),
         activeConcernTypes(db),
         bankHolidayDays(db),

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
-import { preparedRows } from '../../../db/prepared.js';
+import { conditionText, preparedRows } from '../../../db/prepared.js';
 import { queryRows } from '../../../db/sql.js';
+import type { CaseListAccess } from '../../../policies/index.js';
 
 /**
  * The Prevent team's triage queue: referrals not yet decided and advice requests not yet answered, in one list ordered
@@ -58,11 +59,14 @@ interface Built {
  * (offset + page size) in the queue's order from `referrals_triage_order_idx` (migration 0011), the two are merged with
  * UNION ALL and cut with LIMIT/OFFSET, and the total comes from the same statement. An advice request's target date is
  * stored on receipt as a referral's is: `triage_settings.target_working_days` working days after it (London date).
+ * Only the cases the `triage.queue` policy's twin (`access`, built on CASE_ALIASES) lets the person see; a table it
+ * allows nothing of is left out.
  */
 export function queueQuery(
   filters: QueueFilters,
   today: string,
   opts: { reach: number; perPage: number; offset: number },
+  access: CaseListAccess,
 ): Built | null {
   const values: unknown[] = [];
   const p = (v: unknown, cast: string) => {
@@ -78,8 +82,12 @@ export function queueQuery(
   let officerP: string | undefined;
   const officerParam = (id: string) => (officerP ??= p(id, 'uuid'));
 
-  const withReferrals = filters.type !== 'advice';
-  const withAdvice = filters.type !== 'referral' && filters.concern === undefined && (filters.state ?? 'new') === 'new';
+  const withReferrals = filters.type !== 'advice' && access.referrals !== null;
+  const withAdvice =
+    filters.type !== 'referral' &&
+    filters.concern === undefined &&
+    (filters.state ?? 'new') === 'new' &&
+    access.advice !== null;
 
   const common = (alias: string, due: string): string[] => {
     const where: string[] = [];
@@ -97,12 +105,16 @@ export function queueQuery(
 
   // Each side's conditions are built only when the side is used, so every parameter pushed appears in the text (and
   // one text always comes with the same parameters: it is a prepared statement's).
-  const referralWhere = withReferrals ? [`r.status <> 'decided'`, ...common('r', 'r.due_on')] : [];
+  const referralWhere =
+    withReferrals && access.referrals
+      ? [`r.status <> 'decided'`, conditionText(access.referrals.where, values), ...common('r', 'r.due_on')]
+      : [];
   if (withReferrals && filters.state) referralWhere.push(`r.status = ${p(filters.state, 'text')}`);
   if (withReferrals && filters.concern !== undefined) {
     referralWhere.push(`r.concern_type_code = ${p(filters.concern, 'text')}`);
   }
-  const adviceWhere = withAdvice ? common('a', 'a.due_on') : [];
+  const adviceWhere =
+    withAdvice && access.advice ? [conditionText(access.advice.where, values), ...common('a', 'a.due_on')] : [];
 
   const referralSide = `
       (select 'referral' as kind, r.reference, r.status, r.assigned_officer_id, r.received_at, r.due_on
@@ -150,12 +162,13 @@ export function queueQuery(
 /** One page of the triage queue (`today`: London date, YYYY-MM-DD). */
 export async function triageQueue(
   db: Db,
+  access: CaseListAccess,
   filters: QueueFilters,
   opts: { page: number; perPage: number; today: string },
 ): Promise<QueuePage> {
   const perPage = Math.max(1, Math.floor(opts.perPage));
   const offset = (Math.max(1, Math.floor(opts.page)) - 1) * perPage;
-  const built = queueQuery(filters, opts.today, { reach: offset + perPage, perPage, offset });
+  const built = queueQuery(filters, opts.today, { reach: offset + perPage, perPage, offset }, access);
   if (!built) return { items: [], total: 0, more: false };
   // The text depends only on which filters are set, so a few dozen prepared statements at most.
   const name = `triage_queue_${createHash('sha256').update(built.text).digest('hex').slice(0, 16)}`;

@@ -1,8 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
+import { CASE_ALIASES } from '../../../db/case-aliases.js';
 import { queryRows } from '../../../db/sql.js';
 import { dobVariants, namePairs } from '../../earlier-referrals/queries.js';
-import type { CaseScope } from '../../../policies/index.js';
+import type { CaseListAccess, RowAccess } from '../../../policies/index.js';
 
 /**
  * Staff search (src/features/triage/search/service.ts): finds referrals and advice requests through indexes. Every field given
@@ -11,9 +12,13 @@ import type { CaseScope } from '../../../policies/index.js';
  * name-pair index), someone's other names (trigram word similarity, through the GIN index), and, when a date of birth
  * or another field already narrows the rows, trigram similarity of the whole name. Dates of birth exactly, or with the
  * earlier-referral finder's typing slips. Postcodes by their key (full, sector or district). Words in the concern (or an
- * advice request's question) by PostgreSQL full-text search. Nothing here knows who is searching beyond "only cases
- * shared with this organisation": the service decides each result with the `case.view` policy.
+ * advice request's question) by PostgreSQL full-text search. Nothing here knows who is searching: the service passes
+ * the `staff.search` policy's list twin (src/policies/cases.ts), which every branch applies with its other conditions
+ * (so the caps count only cases the searcher may see) and which marks the cases that open only after a reason.
  */
+
+/** The case tables as the search's SQL names them (`r`, `a`): the policy's twin is built on these. */
+export const SEARCH_TABLES = CASE_ALIASES;
 
 /** Rows each way of finding candidates may bring (more than that: the page asks to narrow the search). */
 export const BRANCH_CAP = 60;
@@ -38,15 +43,6 @@ export interface SearchTerms {
   dobClose?: boolean;
   postcode?: PostcodeTerm;
   text?: string;
-}
-
-export interface SearchScopeLimit {
-  /** Referrals at all (false: the searcher may open none). */
-  referrals: boolean;
-  /** Only referrals currently shared with this organisation (a council's or panel agency's staff). */
-  sharedWithOrganisationId?: string | null;
-  /** Advice requests at all. */
-  advice: boolean;
 }
 
 /** One referral or advice request found, with what matched. */
@@ -79,8 +75,11 @@ export interface SearchHit {
   };
 }
 
+/** A hit the searcher may open: directly, or after giving a reason (the results mark those). */
+export type FoundHit = SearchHit & { access: 'allow' | 'reason' };
+
 export interface SearchFound {
-  hits: SearchHit[];
+  hits: FoundHit[];
   /** A way of finding candidates brought as many rows as it may: there are probably more than those found. */
   capped: boolean;
 }
@@ -183,7 +182,7 @@ const all = (conditions: (SQL | undefined)[]): SQL => {
  * with the date of birth (one probe of the name-pair index per pair and date); the date of birth; a full postcode; the
  * name; the words of the concern; a postcode district or sector.
  */
-function referralBranches(terms: SearchTerms, keys: SearchKeys, dates: string[], shared: SQL | undefined): SQL[] {
+function referralBranches(terms: SearchTerms, keys: SearchKeys, dates: string[], shared: SQL): SQL[] {
   const f = referralFilters(terms, keys, dates);
   const except = (...fields: Field[]) =>
     all([...(Object.keys(f) as Field[]).filter((k) => !fields.includes(k)).map((k) => f[k]), shared]);
@@ -277,6 +276,7 @@ interface ReferralRow {
   close_dob: boolean | null;
   text_rank: number | string | null;
   capped: boolean | null;
+  needs_reason: boolean | string | null;
 }
 
 interface AdviceRow {
@@ -286,23 +286,18 @@ interface AdviceRow {
   status: string;
   text_rank: number | string | null;
   capped: boolean | null;
+  needs_reason: boolean | string | null;
 }
 
 const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 const num = (v: number | string | null) => (v === null ? 0 : Number(v));
+/** A boolean as either driver returns it. */
+const accessOf = (needsReason: boolean | string | null): FoundHit['access'] =>
+  needsReason === true || needsReason === 't' ? 'reason' : 'allow';
 
-async function searchReferrals(
-  db: Db,
-  terms: SearchTerms,
-  keys: SearchKeys,
-  limit: SearchScopeLimit,
-): Promise<SearchFound> {
+async function searchReferrals(db: Db, terms: SearchTerms, keys: SearchKeys, access: RowAccess): Promise<SearchFound> {
   const dates = searchedDates(terms);
-  const shared = limit.sharedWithOrganisationId
-    ? sql`exists (select 1 from case_shares s where s.referral_id = r.id
-        and s.organisation_id = ${limit.sharedWithOrganisationId}::uuid and s.ended_at is null)`
-    : undefined;
-  const branches = referralBranches(terms, keys, dates, shared);
+  const branches = referralBranches(terms, keys, dates, access.where);
   if (!branches.length) return { hits: [], capped: false };
   const name = Boolean(terms.name);
   const rows = await queryRows<ReferralRow>(
@@ -318,7 +313,7 @@ async function searchReferrals(
           ${terms.dob ? sql`r.person_dob = ${terms.dob}::date` : sql`null::boolean`} as same_dob,
           ${terms.dob ? sql`r.person_dob = any(${dateArrayParam(dates)})` : sql`null::boolean`} as close_dob,
           ${terms.text ? sql`ts_rank(${CONCERN_TSV}, websearch_to_tsquery('english', ${terms.text}))` : sql`null::real`} as text_rank,
-          capped.capped
+          capped.capped, ${access.reason} as needs_reason
         from (select id, bool_or(b in (2, 7, 8)) as by_sound from c group by id) ids
         join referrals r on r.id = ids.id cross join capped`,
   );
@@ -328,6 +323,7 @@ async function searchReferrals(
       recordType: 'referral' as const,
       id: r.id,
       reference: r.reference,
+      access: accessOf(r.needs_reason),
       receivedAt: asDate(r.received_at),
       status: r.status,
       fullName: r.person_full_name,
@@ -352,10 +348,10 @@ async function searchReferrals(
 }
 
 /** Advice requests have no person's details: they are found by reference and by the words of the question only. */
-async function searchAdvice(db: Db, terms: SearchTerms): Promise<SearchFound> {
+async function searchAdvice(db: Db, terms: SearchTerms, access: RowAccess): Promise<SearchFound> {
   if (terms.name || terms.dob || terms.postcode || (!terms.reference && !terms.text))
     return { hits: [], capped: false };
-  const conditions: SQL[] = [];
+  const conditions: SQL[] = [access.where];
   if (terms.reference) conditions.push(sql`a.reference = ${terms.reference}`);
   if (terms.text) conditions.push(sql`${QUESTION_TSV} @@ websearch_to_tsquery('english', ${terms.text})`);
   const rows = await queryRows<AdviceRow>(
@@ -363,7 +359,7 @@ async function searchAdvice(db: Db, terms: SearchTerms): Promise<SearchFound> {
     sql`with c as (select a.id from advice_requests a where ${sql.join(conditions, sql` and `)} limit ${BRANCH_CAP + 1})
         select a.id::text as id, a.reference, a.received_at, a.status,
           ${terms.text ? sql`ts_rank(${QUESTION_TSV}, websearch_to_tsquery('english', ${terms.text}))` : sql`null::real`} as text_rank,
-          (select count(*) from c) > ${BRANCH_CAP} as capped
+          (select count(*) from c) > ${BRANCH_CAP} as capped, ${access.reason} as needs_reason
         from c join advice_requests a on a.id = c.id`,
   );
   return {
@@ -372,6 +368,7 @@ async function searchAdvice(db: Db, terms: SearchTerms): Promise<SearchFound> {
       recordType: 'advice' as const,
       id: r.id,
       reference: r.reference,
+      access: accessOf(r.needs_reason),
       receivedAt: asDate(r.received_at),
       status: r.status,
       fullName: null,
@@ -395,59 +392,19 @@ async function searchAdvice(db: Db, terms: SearchTerms): Promise<SearchFound> {
   };
 }
 
-/** Referrals and advice requests that meet every term, as far as `limit` lets the searcher see them at all. */
+/**
+ * Referrals and advice requests that meet every term, among those the policy's twin (`access`, built on SEARCH_TABLES)
+ * lets the searcher see; a table the twin allows nothing of is not searched.
+ */
 export async function findCases(
   db: Db,
   terms: SearchTerms,
   keys: SearchKeys,
-  limit: SearchScopeLimit,
+  access: CaseListAccess,
 ): Promise<SearchFound> {
-  const referrals = limit.referrals ? await searchReferrals(db, terms, keys, limit) : { hits: [], capped: false };
-  const advice = limit.advice ? await searchAdvice(db, terms) : { hits: [], capped: false };
+  const referrals = access.referrals
+    ? await searchReferrals(db, terms, keys, access.referrals)
+    : { hits: [], capped: false };
+  const advice = access.advice ? await searchAdvice(db, terms, access.advice) : { hits: [], capped: false };
   return { hits: [...referrals.hits, ...advice.hits], capped: referrals.capped || advice.capped };
-}
-
-/**
- * The facts the policies need about many cases at once (the search results): one query for every candidate's assigned
- * officer and current shares, keyed by `${recordType}:${id}`.
- */
-export async function caseScopesOf(
-  db: Db,
-  cases: readonly { recordType: 'referral' | 'advice'; id: string }[],
-): Promise<Map<string, CaseScope>> {
-  const out = new Map<string, CaseScope>();
-  const referralIds = cases.filter((c) => c.recordType === 'referral').map((c) => c.id);
-  const adviceIds = cases.filter((c) => c.recordType === 'advice').map((c) => c.id);
-  if (!referralIds.length && !adviceIds.length) return out;
-  const uuidList = (ids: string[]) => `{${ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id)).join(',')}}`;
-  const rows = await queryRows<{
-    kind: 'referral' | 'advice';
-    id: string;
-    reference: string;
-    assigned_officer_id: string | null;
-    council_org_ids: string[] | string | null;
-    panel_org_ids: string[] | string | null;
-  }>(
-    db,
-    sql`select 'referral' as kind, r.id::text as id, r.reference, r.assigned_officer_id::text as assigned_officer_id,
-          array(select s.organisation_id::text from case_shares s
-            where s.referral_id = r.id and s.purpose = 'council' and s.ended_at is null) as council_org_ids,
-          array(select s.organisation_id::text from case_shares s
-            where s.referral_id = r.id and s.purpose = 'panel' and s.ended_at is null) as panel_org_ids
-        from referrals r where r.id = any(${uuidList(referralIds)}::uuid[])
-        union all
-        select 'advice', a.id::text, a.reference, a.assigned_officer_id::text, '{}'::text[], '{}'::text[]
-        from advice_requests a where a.id = any(${uuidList(adviceIds)}::uuid[])`,
-  );
-  for (const r of rows) {
-    out.set(`${r.kind}:${r.id}`, {
-      recordType: r.kind,
-      recordId: r.id,
-      reference: r.reference,
-      assignedOfficerId: r.assigned_officer_id,
-      councilOrgIds: textArray(r.council_org_ids),
-      panelOrgIds: textArray(r.panel_org_ids),
-    });
-  }
-  return out;
 }
