@@ -1,8 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { accessLog, type AccessAction } from '../db/schema/index.js';
-import { queryRows } from '../db/sql.js';
-import { pgPool } from '../db/prepared.js';
+import { pgPool, preparedSqlRows, queryRows } from '../db/sql.js';
 
 export interface AccessEntry {
   action: AccessAction;
@@ -30,23 +29,19 @@ export async function appendAccessLog(db: Db, entry: AccessEntry): Promise<void>
     return;
   }
   // Outside a transaction on PostgreSQL (every staff page view): a named prepared statement, planned once per connection.
-  await pool.query({
-    name: 'append_access_log',
-    text: APPEND_ACCESS_LOG,
-    values: [
-      entry.action,
-      entry.recordType,
-      entry.recordId ?? null,
-      entry.reference ?? null,
-      entry.actorType,
-      entry.actorId ?? null,
-      entry.organisation ?? null,
-      entry.channel ?? null,
-      entry.justification ?? null,
-      entry.recipients ?? null,
-      JSON.stringify(entry.detail ?? {}),
-    ],
-  });
+  await preparedSqlRows(db, 'append_access_log', APPEND_ACCESS_LOG, [
+    entry.action,
+    entry.recordType,
+    entry.recordId ?? null,
+    entry.reference ?? null,
+    entry.actorType,
+    entry.actorId ?? null,
+    entry.organisation ?? null,
+    entry.channel ?? null,
+    entry.justification ?? null,
+    entry.recipients ?? null,
+    JSON.stringify(entry.detail ?? {}),
+  ]);
 }
 
 const APPEND_ACCESS_LOG = `insert into access_log

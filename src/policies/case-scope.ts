@@ -1,10 +1,10 @@
 import type { Db } from '../db/client.js';
-import { preparedRows } from '../db/prepared.js';
+import { preparedSqlRows } from '../db/sql.js';
 import type { CaseScope } from './index.js';
 
 const REFERENCE = /^[2-9A-HJKMNP-Z]{8}$/;
 
-// Every view of a case runs one of these before anything else: named prepared statements on PostgreSQL (`prepared.ts`).
+// Every view of a case runs one of these before anything else: named prepared statements on PostgreSQL (`src/db/sql.ts`).
 const REFERRAL_SCOPE = `
     select r.id, r.reference, r.assigned_officer_id,
       (select array_agg(s.organisation_id) from case_shares s
@@ -17,12 +17,12 @@ const ADVICE_SCOPE = `select id, reference, assigned_officer_id from advice_requ
 /** The facts the policies need about one referral, by its reference; null if there is none. One query. */
 export async function referralScope(db: Db, reference: string): Promise<CaseScope | null> {
   if (!REFERENCE.test(reference)) return null;
-  const result = await preparedRows<{
+  const result = await preparedSqlRows<{
     id: string;
     reference: string;
-    assigned_officer_id: string | null;
-    council_org_ids: string[] | string | null;
-    panel_org_ids: string[] | string | null;
+    assignedOfficerId: string | null;
+    councilOrgIds: string[] | null;
+    panelOrgIds: string[] | null;
   }>(db, 'case_scope_referral', REFERRAL_SCOPE, [reference]);
   const row = result[0];
   if (!row) return null;
@@ -30,16 +30,16 @@ export async function referralScope(db: Db, reference: string): Promise<CaseScop
     recordType: 'referral',
     recordId: row.id,
     reference: row.reference,
-    assignedOfficerId: row.assigned_officer_id,
-    councilOrgIds: uuidArray(row.council_org_ids),
-    panelOrgIds: uuidArray(row.panel_org_ids),
+    assignedOfficerId: row.assignedOfficerId,
+    councilOrgIds: row.councilOrgIds ?? [],
+    panelOrgIds: row.panelOrgIds ?? [],
   };
 }
 
 /** The facts the policies need about one advice request; null if there is none. */
 export async function adviceScope(db: Db, reference: string): Promise<CaseScope | null> {
   if (!REFERENCE.test(reference)) return null;
-  const result = await preparedRows<{ id: string; reference: string; assigned_officer_id: string | null }>(
+  const result = await preparedSqlRows<{ id: string; reference: string; assignedOfficerId: string | null }>(
     db,
     'case_scope_advice',
     ADVICE_SCOPE,
@@ -51,15 +51,8 @@ export async function adviceScope(db: Db, reference: string): Promise<CaseScope 
     recordType: 'advice',
     recordId: row.id,
     reference: row.reference,
-    assignedOfficerId: row.assigned_officer_id,
+    assignedOfficerId: row.assignedOfficerId,
     councilOrgIds: [],
     panelOrgIds: [],
   };
-}
-
-function uuidArray(value: string[] | string | null): string[] {
-  if (!value) return [];
-  if (Array.isArray(value)) return value;
-  const inner = value.replace(/^\{|\}$/g, '');
-  return inner ? inner.split(',') : [];
 }

@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { queryRows } from '../db/sql.js';
-import { preparedRows } from '../db/prepared.js';
+import { preparedSqlRows, queryRows } from '../db/sql.js';
 import { staffSessions, type OrganisationKind, type Role, type SessionStage } from '../db/schema/index.js';
 
 export function hashSessionId(rawId: string): string {
@@ -67,7 +66,7 @@ export async function rotateSession(db: Db, oldHash: string, stage: SessionStage
   return rows.length ? rawId : null;
 }
 
-/** Every staff request runs this: a named prepared statement on PostgreSQL (`prepared.ts`). */
+/** Every staff request runs this: a named prepared statement on PostgreSQL (`src/db/sql.ts`). */
 const LOAD_SESSION = `
     select s.id_hash, s.stage, s.method, s.created_at, s.last_seen_at, s.expires_at,
            u.id as user_id, u.email, u.display_name, u.status,
@@ -89,49 +88,32 @@ const LOAD_SESSION = `
  */
 export async function loadSession(db: Db, rawId: string, idleMinutes: number): Promise<LoadedSession | null> {
   const idHash = hashSessionId(rawId);
-  const result = await preparedRows<{
-    id_hash: string;
+  const result = await preparedSqlRows<{
+    idHash: string;
     stage: SessionStage;
     method: 'password' | 'oidc';
-    created_at: string | Date;
-    last_seen_at: string | Date;
-    expires_at: string | Date;
-    user_id: string;
+    createdAt: Date;
+    lastSeenAt: Date;
+    expiresAt: Date;
+    userId: string;
     email: string;
-    display_name: string;
+    displayName: string;
     status: 'active' | 'disabled';
-    organisation_id: string;
-    organisation_code: string;
-    organisation_name: string;
-    organisation_kind: OrganisationKind;
-    roles: Role[] | string;
+    organisationId: string;
+    organisationCode: string;
+    organisationName: string;
+    organisationKind: OrganisationKind;
+    roles: Role[];
   }>(db, 'staff_session_load', LOAD_SESSION, [idHash, idleMinutes]);
   const row = result[0];
   if (!row) return null;
-  return {
-    idHash: row.id_hash,
-    stage: row.stage,
-    method: row.method,
-    createdAt: new Date(row.created_at),
-    lastSeenAt: new Date(row.last_seen_at),
-    expiresAt: new Date(row.expires_at),
-    user: {
-      id: row.user_id,
-      email: row.email,
-      displayName: row.display_name,
-      status: row.status,
-      organisationId: row.organisation_id,
-      organisationCode: row.organisation_code,
-      organisationName: row.organisation_name,
-      organisationKind: row.organisation_kind,
-      roles: parseTextArray(row.roles) as Role[],
-    },
-  };
+  const { idHash: hash, stage, method, createdAt, lastSeenAt, expiresAt, userId, ...user } = row;
+  return { idHash: hash, stage, method, createdAt, lastSeenAt, expiresAt, user: { id: userId, ...user } };
 }
 
 /** Marks the session used now (its idle limit starts again). */
 export async function touchSession(db: Db, idHash: string): Promise<void> {
-  await preparedRows(db, 'staff_session_touch', TOUCH_SESSION, [idHash]);
+  await preparedSqlRows(db, 'staff_session_touch', TOUCH_SESSION, [idHash]);
 }
 
 const TOUCH_SESSION = `update staff_sessions set last_seen_at = now() where id_hash = $1 and ended_at is null`;
@@ -209,11 +191,4 @@ export function summariseUserAgent(ua: string): string {
             ? 'Linux'
             : 'another system';
   return `${browser} on ${os}`;
-}
-
-/** node-postgres parses text[]; PGlite may hand back the literal. */
-function parseTextArray(value: string[] | string): string[] {
-  if (Array.isArray(value)) return value;
-  const inner = value.replace(/^\{|\}$/g, '');
-  return inner ? inner.split(',').map((v) => v.replace(/^"|"$/g, '')) : [];
 }

@@ -1,8 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { and, eq, getTableColumns, getTableName, sql } from 'drizzle-orm';
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { randomUUID } from 'node:crypto';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
-import { accessLog, adviceRequests, drafts, outbox, recontactRequests, referrals } from '../../db/schema/index.js';
+import { adviceRequests, referrals } from '../../db/schema/index.js';
+import { claimAndInsert, findDraftToSubmit, liveDraftState } from './queries/submissions.js';
 import { finalAnswers, type Journey } from '../../forms/journey.js';
 import { toIsoDate, type DateValue, type Values } from '../../forms/fields.js';
 import type { Site } from '../../config.js';
@@ -96,51 +96,6 @@ export function adviceRow(
   };
 }
 
-/** The driver under Drizzle (node-postgres Pool or PGlite): both take `query(text, values)`; pg also takes a name. */
-interface RawClient {
-  query(
-    config: { name?: string; text: string; values: unknown[] } | string,
-    values?: unknown[],
-  ): Promise<{ rows: unknown[] }>;
-}
-
-function rawQuery(db: Db, name: string, text: string, values: unknown[]): Promise<{ rows: unknown[] }> {
-  const client = (db as unknown as { $client?: RawClient & { waitReady?: unknown } }).$client;
-  if (!client) throw new Error('submitDraft needs the database handle, not a transaction');
-  // PGlite has no named statements (and no parse cost to save); PostgreSQL keeps the plan per connection.
-  return 'waitReady' in client ? client.query(text, values) : client.query({ name, text, values });
-}
-
-const columnCache = new Map<PgTable, Record<string, PgColumn>>();
-function columnsOf(table: PgTable): Record<string, PgColumn> {
-  let cols = columnCache.get(table);
-  if (!cols) columnCache.set(table, (cols = getTableColumns(table) as Record<string, PgColumn>));
-  return cols;
-}
-
-/** Collects parameters; each placeholder is cast to its column's type (the values are encoded as Drizzle would). */
-class Params {
-  readonly values: unknown[] = [];
-  add(value: unknown, type: string, column?: PgColumn): string {
-    this.values.push(value === null || value === undefined ? null : column ? column.mapToDriverValue(value) : value);
-    return `$${this.values.length}::${type}`;
-  }
-}
-
-/** `insert into table (cols) select $n::type, … from claimed` for one row. */
-function insertFromClaim(params: Params, table: PgTable, row: Record<string, unknown>): string {
-  const columns = columnsOf(table);
-  const names: string[] = [];
-  const placeholders: string[] = [];
-  for (const [key, value] of Object.entries(row)) {
-    const column = columns[key];
-    if (!column) throw new Error(`no column ${key} in ${getTableName(table)}`);
-    names.push(`"${column.name}"`);
-    placeholders.push(params.add(value, column.getSQLType(), column));
-  }
-  return `insert into "${getTableName(table)}" (${names.join(', ')}) select ${placeholders.join(', ')} from claimed`;
-}
-
 interface Prepared {
   kind: 'referral' | 'advice';
   recordTable: PgTable;
@@ -187,10 +142,7 @@ function prepare(journey: Journey, values: Values, reference: string, draftId: s
  * nothing; the unique draft_id on the record is the database's last word. Either everything is written or nothing is.
  */
 export async function submitDraft(db: Db, journey: Journey, draftId: string, deps: SubmitDeps): Promise<SubmitResult> {
-  const [draft] = await db
-    .select({ answers: drafts.answers, submittedReference: drafts.submittedReference })
-    .from(drafts)
-    .where(and(eq(drafts.id, draftId), eq(drafts.kind, journey.kind), sql`${drafts.expiresAt} > now()`));
+  const draft = await findDraftToSubmit(db, draftId, journey.kind);
   if (!draft) return { status: 'expired' };
   if (draft.submittedReference) return { status: 'already-submitted', reference: draft.submittedReference };
   const final = finalAnswers(journey, { values: draft.answers.values ?? {}, completed: draft.answers.completed ?? [] });
@@ -205,65 +157,19 @@ export async function submitDraft(db: Db, journey: Journey, draftId: string, dep
     mails.push({ id: randomUUID(), to: deps.teamInbox, content: teamNotification(p.kind, reference, link) });
     const recordId = randomUUID();
     const logDetail = { formVersion: journey.version, fields: Object.keys(final.values).length };
-    const params = new Params();
-    const draftParam = params.add(draftId, 'uuid');
-    const referenceParam = params.add(reference, 'text');
-    // The claim comes first and everything else is inserted only from it. (The reference was once inserted before the
-    // claim, checked against the statement's snapshot: a concurrent second submission, whose claim then matched
-    // nothing, still committed a reference that belonged to no record.) The foreign keys to case_references are
-    // checked at the end of the statement; a colliding reference is a unique violation, and the loop tries another.
-    const parts = [
-      `with claimed as (update drafts set submitted_reference = ${referenceParam}, submitted_at = now(),
-        answers = ${params.add(JSON.stringify({ values: {}, completed: [] }), 'jsonb')}
-        where id = ${draftParam} and submitted_reference is null and expires_at > now()
-        returning id)`,
-      `ref as (insert into case_references (reference, kind) select ${referenceParam}, ${params.add(p.kind, 'text')}
-        from claimed returning reference)`,
-      `rec as (${insertFromClaim(params, p.recordTable, { id: recordId, ...p.record })} returning id)`,
-      // The chronology starts with how the case arrived.
-      `received as (insert into case_events (${p.kind === 'referral' ? 'referral_id' : 'advice_id'}, kind, author_kind, data)
-        select ${params.add(recordId, 'uuid')}, 'received', 'system', ${params.add(JSON.stringify({ source: 'online' }), 'jsonb')}
-        from claimed returning id)`,
-      `log as (${insertFromClaim(params, accessLog, {
-        action: 'collection',
-        recordType: p.kind,
-        recordId,
-        reference,
-        actorType: 'public',
-        channel: 'online',
-        detail: logDetail,
-      })} returning id)`,
-      ...mails.map(
-        (m, i) =>
-          `mail${i} as (${insertFromClaim(params, outbox, {
-            id: m.id,
-            template: m.content.template,
-            recipient: m.to,
-            subject: m.content.subject,
-            textBody: m.content.text,
-            reference,
-            messageId: `<${m.id}@${deps.messageDomain}>`,
-          })} returning id)`,
-      ),
-      ...(p.addInformation
-        ? [
-            `addinfo as (${insertFromClaim(params, recontactRequests, {
-              referralId: recordId,
-              purpose: 'add_information',
-              tokenHash: p.addInformation.tokenHash,
-              expiresAt: p.addInformation.expiresAt,
-            })} returning id)`,
-          ]
-        : []),
-    ];
-    const text = `${parts.join(',\n')}
-      select (select count(*) from ref)::int as refs, (select count(*) from claimed)::int as claimed,
-             (select count(*) from rec)::int as recs`;
-    const name = `submit_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
     let counts: { refs: number; claimed: number; recs: number } | undefined;
     try {
-      const result = await rawQuery(db, name, text, params.values);
-      counts = result.rows[0] as typeof counts;
+      counts = await claimAndInsert(db, {
+        draftId,
+        reference,
+        kind: p.kind,
+        recordTable: p.recordTable,
+        record: { id: recordId, ...p.record },
+        logDetail,
+        mails,
+        messageDomain: deps.messageDomain,
+        ...(p.addInformation ? { addInformation: p.addInformation } : {}),
+      });
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       // A record for this draft already exists (a race the claim lost): fall through and report it.
@@ -272,10 +178,7 @@ export async function submitDraft(db: Db, journey: Journey, draftId: string, dep
       return { status: 'submitted', reference, outboxIds: mails.map((m) => m.id) };
     }
     // Nothing was written. Either the draft was sent or expired meanwhile (then say so), or the reference collided.
-    const [now] = await db
-      .select({ submittedReference: drafts.submittedReference })
-      .from(drafts)
-      .where(and(eq(drafts.id, draftId), sql`${drafts.expiresAt} > now()`));
+    const now = await liveDraftState(db, draftId);
     if (!now) return { status: 'expired' };
     if (now.submittedReference) return { status: 'already-submitted', reference: now.submittedReference };
   }

@@ -1,6 +1,6 @@
 import type { Db } from '../../../db/client.js';
 import type { DecisionOutcome, REFERRAL_STATES } from '../../../db/schema/index.js';
-import { preparedRows } from '../../../db/prepared.js';
+import { preparedSqlRows } from '../../../db/sql.js';
 
 /** What the referral page needs to say where a referral stands in triage and what can be done next. One query. */
 export interface TriageSummary {
@@ -41,36 +41,35 @@ const TRIAGE_SUMMARY = `
 
 export async function loadTriageSummary(db: Db, referralId: string): Promise<TriageSummary | null> {
   // A named prepared statement on PostgreSQL (planned once per connection): every referral page runs it.
-  const [row] = await preparedRows<{
+  const [row] = await preparedSqlRows<{
     status: TriageSummary['status'];
-    due_on: string;
-    on_hold_until: string | null;
-    assigned_officer_id: string | null;
-    officer_name: string | null;
-    is_repeat: boolean;
-    referrer_anonymous: boolean;
-    has_email: boolean;
+    dueOn: string;
+    onHoldUntil: string | null;
+    assignedOfficerId: string | null;
+    officerName: string | null;
+    isRepeat: boolean;
+    referrerAnonymous: boolean;
+    hasEmail: boolean;
     outcome: DecisionOutcome | null;
     approval: NonNullable<TriageSummary['decision']>['approval'] | null;
-    made_by: string | null;
-    handover_status: NonNullable<TriageSummary['handover']>['status'] | null;
+    madeBy: string | null;
+    handoverStatus: NonNullable<TriageSummary['handover']>['status'] | null;
     council: string | null;
   }>(db, 'triage_summary', TRIAGE_SUMMARY, [referralId]);
   if (!row) return null;
   return {
     status: row.status,
-    dueOn: row.due_on,
-    onHoldUntil: row.on_hold_until,
-    assignedOfficerId: row.assigned_officer_id,
-    assignedOfficerName: row.officer_name,
-    isRepeat: row.is_repeat,
-    referrerAnonymous: row.referrer_anonymous,
-    referrerHasEmail: row.has_email,
+    dueOn: row.dueOn,
+    onHoldUntil: row.onHoldUntil,
+    assignedOfficerId: row.assignedOfficerId,
+    assignedOfficerName: row.officerName,
+    isRepeat: row.isRepeat,
+    referrerAnonymous: row.referrerAnonymous,
+    referrerHasEmail: row.hasEmail,
     decision:
-      row.outcome && row.approval && row.made_by
-        ? { outcome: row.outcome, approval: row.approval, madeBy: row.made_by }
+      row.outcome && row.approval && row.madeBy
+        ? { outcome: row.outcome, approval: row.approval, madeBy: row.madeBy }
         : null,
-    handover:
-      row.handover_status && row.council ? { status: row.handover_status, organisationName: row.council } : null,
+    handover: row.handoverStatus && row.council ? { status: row.handoverStatus, organisationName: row.council } : null,
   };
 }

@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { drafts } from '../../../db/schema/index.js';
+import { columnList, preparedSqlRows } from '../../../db/sql.js';
 import type { DraftAnswers } from '../../../forms/journey.js';
 
 export type DraftKind = 'referral' | 'advice';
@@ -34,28 +35,13 @@ export async function createDraft(db: Db, id: string, kind: DraftKind, ttlHours:
   return toDraft(row!);
 }
 
-/** Every page view reads its draft: the query is built and prepared once per database handle, not per request. */
-const preparedFind = new WeakMap<Db, ReturnType<typeof prepareFind>>();
-function prepareFind(db: Db) {
-  return db
-    .select()
-    .from(drafts)
-    .where(
-      and(
-        eq(drafts.id, sql.placeholder('id')),
-        eq(drafts.kind, sql.placeholder('kind')),
-        gt(drafts.expiresAt, sql`now()`),
-      ),
-    )
-    .limit(1)
-    .prepare('find_live_draft');
-}
+/** Every page view reads its draft: a named prepared statement on PostgreSQL, planned once per connection. */
+const FIND_LIVE_DRAFT = `select ${columnList(drafts, 'd')} from drafts d
+  where d.id = $1 and d.kind = $2 and d.expires_at > now() limit 1`;
 
 /** A draft that has not expired (a submitted one is returned too, so the user can be told it was sent). */
 export async function findLiveDraft(db: Db, id: string, kind: DraftKind): Promise<Draft | undefined> {
-  let query = preparedFind.get(db);
-  if (!query) preparedFind.set(db, (query = prepareFind(db)));
-  const [row] = await query.execute({ id, kind });
+  const [row] = await preparedSqlRows<typeof drafts.$inferSelect>(db, 'find_live_draft', FIND_LIVE_DRAFT, [id, kind]);
   return row ? toDraft(row) : undefined;
 }
 

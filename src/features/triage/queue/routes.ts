@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { adviceScope, referralScope } from '../../../policies/case-scope.js';
 import { staffDisplayName } from '../../cases/queries/cases.js';
 import { activeConcernTypes } from '../../../db/reference-data.js';
-import { queryRows } from '../../../db/sql.js';
 import { londonDate } from '../../../lib/dates.js';
 import { messages } from '../../../messages.js';
 import { decide, listAccess, type CaseScope } from '../../../policies/index.js';
@@ -16,6 +15,7 @@ import {
   type AdviceContact,
 } from './advice-reply.js';
 import { adviceWorkload, bankHolidayDays, referralWorkload, staffNames, triageQueue } from './service.js';
+import { referralStatus as findReferralStatus } from './queries/reopen.js';
 import {
   assignReferral,
   listPreventOfficers,
@@ -48,7 +48,6 @@ import {
   workloadTable,
   WORKLOAD_URL,
 } from './view-model.js';
-import { sql } from 'drizzle-orm';
 import { notFound, STAFF_PREFIX, staffRoute, type StaffContext, type StaffDeps } from '../../../staff/registry.js';
 
 const M = messages.triageQueue;
@@ -315,9 +314,7 @@ export function triageQueueRoutes(app: FastifyInstance, deps: StaffDeps): void {
       errorSummary: form.error ? [{ text: form.error, href: '#reason' }] : undefined,
     });
   };
-  const referralStatus = async (scope: CaseScope) =>
-    (await queryRows<{ status: string }>(db, sql`select status from referrals where id = ${scope.recordId}`))[0]
-      ?.status;
+  const referralStatus = (scope: CaseScope) => findReferralStatus(db, scope.recordId);
 
   staffRoute(app, deps, {
     method: 'GET',
