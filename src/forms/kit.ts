@@ -123,3 +123,11 @@ export function formErrorSummary(
   ];
   return [...new Set(keys)].map((k) => ({ text: errors[k]!, href: `#${form.anchors[k] ?? k}` }));
 }
+
+/** A field that may repeat (checkboxes): every string value of at most 100 characters, at most `max` of them. */
+export function readList(body: unknown, name: string, max = 50): string[] {
+  const input = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const value = Object.hasOwn(input, name) ? input[name] : undefined;
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.filter((v): v is string => typeof v === 'string' && v.length <= 100).slice(0, max);
+}
