@@ -11,20 +11,7 @@
  * macro for those.
  */
 import nunjucks from 'nunjucks';
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '\\': '&#92;',
-};
-
-/** Escapes exactly as Nunjucks' autoescape does (including the backslash). */
-export function escapeHtml(value: string): string {
-  return /[&"'<>\\]/.test(value) ? value.replace(/[&"'<>\\]/g, (c) => ESCAPES[c]!) : value;
-}
+import { escapeHtml } from '../lib/html.js';
 
 /** A value as `{{ value }}` prints it with autoescape: nothing for null or undefined, escaped text otherwise. */
 function text(value: unknown): string {

@@ -1,5 +1,5 @@
 import nunjucks from 'nunjucks';
-import { escapeHtml } from './govuk-html.js';
+import { escapeHtml } from '../lib/html.js';
 
 /**
  * Renders staff pages without re-rendering the staff layout every time.

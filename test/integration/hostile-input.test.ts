@@ -17,7 +17,7 @@ import { activeFields, allFields, cleanText, type Field } from '../../src/forms/
 import { answerPage, type Journey, type QuestionPage } from '../../src/forms/journey.js';
 import { referralJourney } from '../../src/forms/referral/index.js';
 import { adviceJourney } from '../../src/forms/advice/index.js';
-import { escapeHtml } from '../../src/features/intake/view-models/question.js';
+import { escapeHtml } from '../../src/lib/html.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The attacks. Strings go into form fields; the transport attacks are whole request bodies.

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { testConfig } from '../helpers/app.js';
+import { formErrorSummary } from '../../src/forms/kit.js';
 import {
   approvalsTable,
   decisionRows,
   defaultSignposting,
-  errorList,
+  decisionForm,
   handoverRows,
   offeredTable,
   parseAnswerForm,
@@ -71,7 +72,7 @@ describe('the decision form', () => {
   });
 
   it('orders the error summary as the page does', () => {
-    expect(errorList({ rationale: 'R', outcome: 'O' }, ['outcome', 'referredTo', 'rationale'])).toEqual([
+    expect(formErrorSummary(decisionForm, { rationale: 'R', outcome: 'O' })).toEqual([
       { text: 'O', href: '#outcome' },
       { text: 'R', href: '#rationale' },
     ]);

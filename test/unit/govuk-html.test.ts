@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadSite } from '../../src/config.js';
-import { escapeHtml, summaryListHtml, tableHtml, type TableCell } from '../../src/views/govuk-html.js';
+import { escapeHtml } from '../../src/lib/html.js';
+import { summaryListHtml, tableHtml, type TableCell } from '../../src/views/govuk-html.js';
 import { createViewEnvironment } from '../../src/views/nunjucks.js';
 
 /** The string builders must give the markup of the real govuk-frontend macros, rendered in our environment. */

@@ -13,7 +13,8 @@ import { referralJourney } from '../../src/forms/referral/index.js';
 import { adviceJourney } from '../../src/forms/advice/index.js';
 import type { JourneyContext } from '../../src/forms/context.js';
 import { errorSummary, fieldAnchor } from '../../src/views/error-summary.js';
-import { escapeHtml, questionViewModel, type FieldViewModel } from '../../src/features/intake/view-models/question.js';
+import { escapeHtml } from '../../src/lib/html.js';
+import { questionViewModel, type FieldViewModel } from '../../src/features/intake/view-models/question.js';
 import { checkAnswersSections, multiline } from '../../src/features/intake/view-models/check-answers.js';
 import { displayValue, plainSections } from '../../src/forms/answers.js';
 import { createViewEnvironment } from '../../src/views/nunjucks.js';
@@ -280,9 +281,9 @@ describe('questionViewModel', () => {
 });
 
 describe('escapeHtml and multiline', () => {
-  it('escapes the five HTML-special characters', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe(
-      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;',
+  it('escapes the five HTML-special characters and the backslash, as Nunjucks does', () => {
+    expect(escapeHtml(`<a href="x" title='y'>&amp;\\</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&#92;&lt;/a&gt;',
     );
   });
 

@@ -18,7 +18,6 @@ import type { Principal } from '../../policies/index.js';
 import {
   createAccount,
   EMAIL_PATTERN,
-  isOrganisationKind,
   isRole,
   ORGANISATION_KIND_LABELS,
   queueResetEmail,
@@ -26,10 +25,40 @@ import {
   ROLE_LABELS,
   roleMismatch,
 } from './service.js';
-import { readForm, readList, summary } from '../staff-auth/forms.js';
+import { z } from 'zod';
+import { formErrorSummary, parseForm, readList, staffForm } from '../../forms/kit.js';
 import { notFound, STAFF_PREFIX, staffRoute, type StaffContext, type StaffDeps } from '../../staff/registry.js';
 
 const m = messages.staffAccounts;
+
+/** The admin forms (staff form kit, src/forms/kit.ts); roles are checkboxes, read with `readList`. */
+const newAccountForm = staffForm(
+  {
+    displayName: z.string().min(1, m.nameMissing).max(100, m.nameTooLong),
+    email: z
+      .string()
+      .min(1, m.staffEmailMissing)
+      .refine((e) => !e || (EMAIL_PATTERN.test(e) && e.length <= 320), messages.email),
+    organisation: z.string().min(1, m.organisationMissing),
+  },
+  {
+    order: ['displayName', 'email', 'organisation', 'roles'],
+    clean: { organisation: (id) => (UUID.test(id) ? id : '') },
+    inputMax: 4096,
+  },
+);
+const accountPage = staffForm({}, { order: ['roles', 'disable-account'] });
+const organisationForm = staffForm(
+  {
+    name: z.string().min(1, m.orgNameMissing).max(200, m.orgNameTooLong),
+    code: z
+      .string()
+      .min(1, m.orgCodeMissing)
+      .refine((c) => !c || /^[a-z0-9][a-z0-9-]{1,62}$/.test(c), m.orgCodeFormat),
+    kind: z.enum(ORGANISATION_KINDS, { message: m.orgKindMissing }),
+  },
+  { clean: { code: (c) => c.toLowerCase() }, inputMax: 4096 },
+);
 const ADMIN = `${STAFF_PREFIX}/admin`;
 const USERS = `${ADMIN}/users`;
 const ORGANISATIONS = `${ADMIN}/organisations`;
@@ -120,7 +149,7 @@ export function adminRoutes(app: FastifyInstance, deps: StaffDeps): void {
       pageTitle: 'Add an account',
       values,
       errors,
-      errorSummary: summary(errors, ['displayName', 'email', 'organisation', 'roles']),
+      errorSummary: formErrorSummary(newAccountForm, errors),
       organisations: [
         { value: '', text: 'Choose an organisation', selected: values.organisation === '' },
         ...organisations.map((o) => ({
@@ -148,21 +177,10 @@ export function adminRoutes(app: FastifyInstance, deps: StaffDeps): void {
     policy: 'admin.manage',
     async handler(req, reply, ctx) {
       const principal = ctx.principal!;
-      const form = readForm(req.body, ['displayName', 'email', 'organisation']);
-      const values = {
-        displayName: form.displayName.trim(),
-        email: form.email.trim(),
-        organisation: UUID.test(form.organisation) ? form.organisation : '',
-        roles: readList(req.body, 'roles'),
-      };
-      const errors: Record<string, string> = {};
-      if (!values.displayName) errors.displayName = m.nameMissing;
-      else if (values.displayName.length > 100) errors.displayName = m.nameTooLong;
-      if (!values.email) errors.email = m.staffEmailMissing;
-      else if (!EMAIL_PATTERN.test(values.email) || values.email.length > 320) errors.email = messages.email;
-      if (!values.organisation) errors.organisation = m.organisationMissing;
+      const form = parseForm(newAccountForm, req.body);
+      const values = { ...form.values, roles: readList(req.body, 'roles') };
       const roles = values.roles.filter(isRole);
-      if (Object.keys(errors).length) return renderNew(reply, ctx, values, errors);
+      if (!form.ok) return renderNew(reply, ctx, values, form.errors);
       const result = await createAccount(
         db,
         config,
@@ -197,7 +215,7 @@ export function adminRoutes(app: FastifyInstance, deps: StaffDeps): void {
       sessions: await listActiveSessions(db, account.id, config.staff.idleMinutes),
       done: DONE[done],
       errors,
-      errorSummary: summary(errors, ['roles', 'disable-account']),
+      errorSummary: formErrorSummary(accountPage, errors),
       action: `${USERS}/${account.id}`,
     });
   };
@@ -302,7 +320,7 @@ export function adminRoutes(app: FastifyInstance, deps: StaffDeps): void {
       organisations: (await listOrganisations(db)).map((o) => ({ ...o, kindLabel: ORGANISATION_KIND_LABELS[o.kind] })),
       values,
       errors,
-      errorSummary: summary(errors, ['name', 'code', 'kind']),
+      errorSummary: formErrorSummary(organisationForm, errors),
       kinds: [
         { value: '', text: 'Choose a kind', selected: values.kind === '' },
         ...ORGANISATION_KINDS.map((k) => ({
@@ -330,17 +348,10 @@ export function adminRoutes(app: FastifyInstance, deps: StaffDeps): void {
     policy: 'admin.manage',
     async handler(req, reply, ctx) {
       const principal = ctx.principal!;
-      const form = readForm(req.body, ['code', 'name', 'kind']);
-      const values = { code: form.code.trim().toLowerCase(), name: form.name.trim(), kind: form.kind };
-      const errors: Record<string, string> = {};
-      if (!values.code) errors.code = m.orgCodeMissing;
-      else if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(values.code)) errors.code = m.orgCodeFormat;
-      if (!values.name) errors.name = m.orgNameMissing;
-      else if (values.name.length > 200) errors.name = m.orgNameTooLong;
-      if (!isOrganisationKind(values.kind)) errors.kind = m.orgKindMissing;
-      if (Object.keys(errors).length || !isOrganisationKind(values.kind))
-        return renderOrganisations(reply, ctx, values, errors);
-      const kind = values.kind;
+      const form = parseForm(organisationForm, req.body);
+      const values = form.values;
+      if (!form.ok) return renderOrganisations(reply, ctx, values, form.errors);
+      const { kind } = form.values;
       const id = await db.transaction(async (tx) => {
         const newId = await insertOrganisation(tx, { code: values.code, name: values.name, kind });
         if (newId) await log(tx, principal, 'organisation', newId, { change: 'created', code: values.code, kind });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { LinkedReferral, LinkStatus, ProbeReferral, ReferralPerson } from './queries.js';
 import type { EarlierReferralCandidate } from './service.js';
-import { cleanText } from '../../forms/fields.js';
+import { parseForm, staffForm } from '../../forms/kit.js';
 import { formatLondon } from '../../lib/dates.js';
 import { messages } from '../../messages.js';
 import type { Band } from './score.js';
@@ -141,13 +141,14 @@ export function bannerText(query: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-const decisionBody = z.object({
-  decision: z.enum(['confirmed', 'rejected']),
-  note: z.preprocess(
-    (v) => (typeof v === 'string' ? cleanText(v).trim() : ''),
-    z.string().max(NOTE_MAX, messages.earlierReferrals.noteTooLong(NOTE_MAX)),
-  ),
-});
+/** The decision form (staff form kit): `decision` is the button pressed, read as sent; the note is optional. */
+const decisionForm = staffForm(
+  {
+    decision: z.enum(['confirmed', 'rejected']),
+    note: z.string().max(NOTE_MAX, messages.earlierReferrals.noteTooLong(NOTE_MAX)),
+  },
+  { verbatim: ['decision'] },
+);
 
 export type DecisionResult =
   | { ok: true; decision: LinkStatus; note: string | null }
@@ -156,15 +157,13 @@ export type DecisionResult =
 
 /** Validates a decision form: `decision` must be one of the two buttons; the note is optional. */
 export function parseDecisionBody(body: unknown): DecisionResult {
-  const input = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  if (input.decision !== 'confirmed' && input.decision !== 'rejected') return { ok: false, kind: 'bad-request' };
-  const parsed = decisionBody.safeParse(input);
-  if (parsed.success) return { ok: true, decision: parsed.data.decision, note: parsed.data.note || null };
-  const raw = input.note;
+  const parsed = parseForm(decisionForm, body);
+  if (parsed.ok) return { ok: true, decision: parsed.values.decision, note: parsed.values.note || null };
+  if (parsed.errors.decision) return { ok: false, kind: 'bad-request' };
   return {
     ok: false,
     kind: 'invalid',
-    note: typeof raw === 'string' ? cleanText(raw) : '',
-    error: parsed.error.issues[0]?.message ?? messages.earlierReferrals.noteTooLong(NOTE_MAX),
+    note: parsed.values.note,
+    error: parsed.errors.note ?? messages.earlierReferrals.noteTooLong(NOTE_MAX),
   };
 }

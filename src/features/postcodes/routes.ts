@@ -16,7 +16,7 @@ import {
 import { messages } from '../../messages.js';
 import type { Principal } from '../../policies/index.js';
 import { parsePostcode, PREFIX_PATTERN, suggestCouncil, type CouncilSuggestion } from './service.js';
-import { readForm, summary, type FieldErrors } from '../staff-auth/forms.js';
+import { formErrorSummary, parseForm, staffForm, type FormErrors as FieldErrors } from '../../forms/kit.js';
 import { notFound, STAFF_PREFIX, staffRoute, type StaffContext, type StaffDeps } from '../../staff/registry.js';
 
 const m = messages.postcodeCouncils;
@@ -51,42 +51,59 @@ const DONE: Record<string, (prefix: string) => string> = {
     `${p} removed from the table. Postcodes in it are now looked up by their district, if it is in the table.`,
 };
 
-const upperPrefix = z
-  .string()
-  .transform((s) => s.trim().toUpperCase().replace(/\s+/g, ' '))
-  .pipe(z.string().min(1, m.prefixMissing).regex(PREFIX_PATTERN, m.prefixFormat));
+/** The forms of the table (staff form kit, src/forms/kit.ts). */
+const normalisePrefix = (s: string): string => s.toUpperCase().replace(/\s+/g, ' ');
+const isKind = (v: string): v is 'choose' | 'outside' => v === 'choose' || v === 'outside';
 
 /** The form's "suggestion": a council's id, 'choose' or 'outside'; and the note (needed unless it is one council). */
-function entrySchema(councils: readonly CouncilRow[]) {
+function entryShape(councils: readonly CouncilRow[]) {
   const ids = new Set(councils.map((c) => c.id));
-  return z
-    .object({
-      suggestion: z.string().refine((v) => v === 'choose' || v === 'outside' || ids.has(v), { message: m.kindMissing }),
-      note: z
-        .string()
-        .transform((s) => s.trim().replace(/\r\n/g, '\n'))
-        .pipe(z.string().max(NOTE_MAX, m.noteTooLong)),
-    })
-    .superRefine((v, ctx) => {
-      if ((v.suggestion === 'choose' || v.suggestion === 'outside') && !v.note)
-        ctx.addIssue({ code: 'custom', path: ['note'], message: m.noteMissing });
-    })
-    .transform((v) => ({
-      kind: (v.suggestion === 'choose' || v.suggestion === 'outside' ? v.suggestion : 'council') as PostcodeKind,
-      organisationId: v.suggestion === 'choose' || v.suggestion === 'outside' ? null : v.suggestion,
-      note: v.note || null,
-    }));
+  return {
+    suggestion: z.string().refine((v) => isKind(v) || ids.has(v), { message: m.kindMissing }),
+    note: z.string().max(NOTE_MAX, m.noteTooLong),
+  };
 }
 
-/** Zod's issues as one message per field (the first). */
-function fieldErrors(error: z.ZodError): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = String(issue.path[0] ?? 'form');
-    errors[key] ??= issue.message;
-  }
-  return errors;
+function noteNeeded(v: { suggestion: string; note: string }, issue: (field: string, message: string) => void): void {
+  if (isKind(v.suggestion) && !v.note) issue('note', m.noteMissing);
 }
+
+const entryForm = (councils: readonly CouncilRow[]) => staffForm(entryShape(councils), { check: noteNeeded });
+
+/** Adding a row: the district or sector too (shown again as typed; stored upper-case, single spaces). */
+const newEntryForm = (councils: readonly CouncilRow[]) =>
+  staffForm(
+    {
+      prefix: z
+        .string()
+        .min(1, m.prefixMissing)
+        .refine((p) => !p || PREFIX_PATTERN.test(normalisePrefix(p)), m.prefixFormat),
+      ...entryShape(councils),
+    },
+    { check: noteNeeded, clean: { prefix: (p) => p.slice(0, 20) } },
+  );
+
+/** What a valid entry stores. */
+function entryOf(v: { suggestion: string; note: string }) {
+  return {
+    kind: (isKind(v.suggestion) ? v.suggestion : 'council') as PostcodeKind,
+    organisationId: isKind(v.suggestion) ? null : v.suggestion,
+    note: v.note || null,
+  };
+}
+
+const lookupForm = staffForm(
+  {
+    postcode: z
+      .string()
+      .min(1, m.postcodeMissing)
+      .refine((p) => !p || parsePostcode(p) !== null, m.postcodeFormat),
+  },
+  { clean: { postcode: (p) => p.slice(0, 20) } },
+);
+const listPage = staffForm({}, { order: ['postcode', 'prefix'] });
+const deleteForm = (prefix: string) =>
+  staffForm({ confirm: z.enum(['yes', 'no'], { message: `Select yes if you want to remove ${prefix}` }) });
 
 interface FormValues {
   prefix: string;
@@ -148,7 +165,7 @@ export function postcodeRoutes(app: FastifyInstance, deps: StaffDeps): void {
       done: done && changed ? done(changed) : undefined,
       lookup: { postcode: lookup.postcode, result: lookup.result && describeSuggestion(lookup.result) },
       errors,
-      errorSummary: summary(errors, ['postcode', 'prefix']),
+      errorSummary: formErrorSummary(listPage, errors),
     });
   };
 
@@ -165,11 +182,10 @@ export function postcodeRoutes(app: FastifyInstance, deps: StaffDeps): void {
     url: `${POSTCODES}/lookup`,
     policy,
     async handler(req, reply, ctx) {
-      const { postcode } = readForm(req.body, ['postcode']);
-      const value = postcode.trim().slice(0, 20);
-      if (!value) return renderList(req, reply, ctx, { postcode: '', error: m.postcodeMissing });
-      const parsed = parsePostcode(value);
-      if (!parsed) return renderList(req, reply, ctx, { postcode: value, error: m.postcodeFormat });
+      const form = parseForm(lookupForm, req.body);
+      const value = form.values.postcode;
+      if (!form.ok) return renderList(req, reply, ctx, { postcode: value, error: form.errors.postcode });
+      const parsed = parsePostcode(value)!;
       const result = await suggestCouncil(db, value);
       return renderList(req, reply, ctx, { postcode: parsed.postcode ?? value.toUpperCase(), result });
     },
@@ -220,7 +236,7 @@ export function postcodeRoutes(app: FastifyInstance, deps: StaffDeps): void {
       items: suggestionItems(councils, opts.values.suggestion),
       noteMax: NOTE_MAX,
       errors,
-      errorSummary: summary(errors, ['prefix', 'suggestion', 'note']),
+      errorSummary: formErrorSummary(newEntryForm([]), errors),
     });
   };
 
@@ -242,14 +258,12 @@ export function postcodeRoutes(app: FastifyInstance, deps: StaffDeps): void {
     policy,
     async handler(req, reply, ctx) {
       const principal = ctx.principal!;
-      const form = readForm(req.body, ['prefix', 'suggestion', 'note']);
-      const values = { prefix: form.prefix.trim().slice(0, 20), suggestion: form.suggestion, note: form.note };
       const councils = await councilsFor();
-      const prefix = upperPrefix.safeParse(values.prefix);
-      const entry = entrySchema(councils).safeParse(form);
-      const errors: FieldErrors = entry.success ? {} : fieldErrors(entry.error);
-      if (!prefix.success) errors.prefix = prefix.error.issues[0]!.message;
-      if (!prefix.success || !entry.success) return renderForm(reply, ctx, { values, errors });
+      const form = parseForm(newEntryForm(councils), req.body);
+      const values = form.values;
+      if (!form.ok) return renderForm(reply, ctx, { values, errors: form.errors });
+      const prefix = { data: normalisePrefix(values.prefix) };
+      const entry = { data: entryOf(values) };
       const added = await db.transaction(async (tx) => {
         const ok = await insertPostcodeCouncil(tx, prefix.data, { ...entry.data, updatedBy: principal.userId });
         if (ok) await log(tx, principal, { prefix: prefix.data, change: 'added', ...after(entry.data, councils) });
@@ -298,11 +312,11 @@ export function postcodeRoutes(app: FastifyInstance, deps: StaffDeps): void {
     handler(req, reply, ctx) {
       return withRow(req, reply, ctx, async (row) => {
         const principal = ctx.principal!;
-        const form = readForm(req.body, ['suggestion', 'note']);
-        const values = { prefix: row.prefix, suggestion: form.suggestion, note: form.note };
         const councils = await councilsFor(row);
-        const entry = entrySchema(councils).safeParse(form);
-        if (!entry.success) return renderForm(reply, ctx, { row, values, errors: fieldErrors(entry.error) });
+        const form = parseForm(entryForm(councils), req.body);
+        const values = { prefix: row.prefix, ...form.values };
+        if (!form.ok) return renderForm(reply, ctx, { row, values, errors: form.errors });
+        const entry = { data: entryOf(form.values) };
         const changed = await db.transaction(async (tx) => {
           const ok = await updatePostcodeCouncil(tx, row.prefix, { ...entry.data, updatedBy: principal.userId });
           if (ok)
@@ -327,7 +341,7 @@ export function postcodeRoutes(app: FastifyInstance, deps: StaffDeps): void {
       backLink: `${POSTCODES}/${prefixSlug(row.prefix)}`,
       row: { ...row, slug: prefixSlug(row.prefix), description: describe(row) },
       errors,
-      errorSummary: summary(errors, ['confirm']),
+      errorSummary: formErrorSummary(deleteForm(row.prefix), errors),
     });
 
   staffRoute(app, deps, {
@@ -346,10 +360,9 @@ export function postcodeRoutes(app: FastifyInstance, deps: StaffDeps): void {
     handler(req, reply, ctx) {
       return withRow(req, reply, ctx, async (row) => {
         const principal = ctx.principal!;
-        const confirm = z.enum(['yes', 'no']).safeParse(readForm(req.body, ['confirm']).confirm);
-        if (!confirm.success)
-          return renderDelete(reply, ctx, row, { confirm: `Select yes if you want to remove ${row.prefix}` });
-        if (confirm.data === 'no') return reply.redirect(`${POSTCODES}/${prefixSlug(row.prefix)}`, 303);
+        const confirm = parseForm(deleteForm(row.prefix), req.body);
+        if (!confirm.ok) return renderDelete(reply, ctx, row, confirm.errors);
+        if (confirm.values.confirm === 'no') return reply.redirect(`${POSTCODES}/${prefixSlug(row.prefix)}`, 303);
         const removed = await db.transaction(async (tx) => {
           const ok = await deletePostcodeCouncil(tx, row.prefix);
           if (ok) await log(tx, principal, { prefix: row.prefix, change: 'removed', before: before(row) });

@@ -11,7 +11,8 @@ import {
 import { cookieSecret } from '../../lib/secrets.js';
 import { messages } from '../../messages.js';
 import { ROLE_LABELS } from '../admin/service.js';
-import { newPasswordErrors, readForm, summary } from './forms.js';
+import { formErrorSummary, parseForm } from '../../forms/kit.js';
+import { changePasswordForm } from './forms.js';
 import { hashPassword, PASSWORD_MIN, verifyPassword } from './passwords.js';
 import { keyPrefix, throttleKeyer } from './throttle.js';
 import { clearStaffCookie, STAFF_PREFIX, staffRoute, type StaffContext, type StaffDeps } from '../../staff/registry.js';
@@ -43,7 +44,7 @@ export function accountRoutes(app: FastifyInstance, deps: StaffDeps): void {
       recoveryCodesLeft: account?.totpSecret ? await unusedRecoveryCodes(db, principal.userId) : undefined,
       changed: q.changed === '1',
       errors,
-      errorSummary: summary(errors, ['currentPassword', 'password', 'confirmPassword']),
+      errorSummary: formErrorSummary(changePasswordForm(''), errors),
       minLength: PASSWORD_MIN,
       idleMinutes: config.staff.idleMinutes,
       absoluteHours: config.staff.absoluteHours,
@@ -80,10 +81,9 @@ export function accountRoutes(app: FastifyInstance, deps: StaffDeps): void {
       const principal = ctx.principal!;
       const account = await findAccountById(db, principal.userId);
       if (!account?.passwordHash) return reply.redirect(ACCOUNT, 303);
-      const form = readForm(req.body, ['currentPassword', 'password', 'confirmPassword']);
-      const errors: Record<string, string> = {};
-      if (!form.currentPassword) errors.currentPassword = m.currentPasswordMissing;
-      else if (!(await verifyPassword(account.passwordHash, form.currentPassword))) {
+      const form = parseForm(changePasswordForm(account.email), req.body);
+      const errors: Record<string, string> = form.ok ? {} : { ...form.errors };
+      if (form.values.currentPassword && !(await verifyPassword(account.passwordHash, form.values.currentPassword))) {
         errors.currentPassword = m.currentPasswordWrong;
         // Guessing through this form counts towards the same lockout as signing in.
         const key = keyFor(account.email);
@@ -95,9 +95,8 @@ export function accountRoutes(app: FastifyInstance, deps: StaffDeps): void {
         );
         req.log.info({ key: keyPrefix(key), step: 'change-password', failures }, 'staff sign-in failed');
       }
-      Object.assign(errors, newPasswordErrors(form.password, form.confirmPassword, account.email));
       if (Object.keys(errors).length) return renderAccount(req, reply, ctx, errors);
-      const passwordHash = await hashPassword(form.password);
+      const passwordHash = await hashPassword(form.values.password);
       await db.transaction(async (tx) => {
         await setPasswordHash(tx, account.id, passwordHash);
         // Every other session ends; this one goes on.

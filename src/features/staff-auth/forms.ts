@@ -1,27 +1,58 @@
 import { z } from 'zod';
+import { staffForm } from '../../forms/kit.js';
 import { messages } from '../../messages.js';
 import { isCommonPassword, PASSWORD_MAX, PASSWORD_MIN } from './passwords.js';
 
-/** Reading staff forms at the boundary: every field a string (a missing, repeated or odd field is empty). */
+/**
+ * The sign-in, reset and account forms (staff form kit, src/forms/kit.ts). Passwords, codes and `next` are read exactly
+ * as sent (`verbatim`): cleaning would change what was typed. Nothing longer than 4096 characters is read (`inputMax`):
+ * a password that long is never hashed.
+ */
 
-const field = z.string().max(4096).catch('');
+const m = messages.staffAccounts;
+const INPUT_MAX = 4096;
+const text = z.string();
 
-export function readForm<K extends string>(body: unknown, names: readonly K[]): Record<K, string> {
-  const shape = Object.fromEntries(names.map((n) => [n, field])) as Record<K, typeof field>;
-  const parsed = z
-    .object(shape)
-    .catch({} as never)
-    .parse(body && typeof body === 'object' ? body : {});
-  const out = {} as Record<K, string>;
-  for (const n of names) out[n] = (parsed as Record<K, string | undefined>)[n] ?? '';
-  return out;
+export const nextForm = staffForm({ next: text }, { verbatim: ['next'], inputMax: INPUT_MAX });
+export const codeForm = staffForm({ code: text }, { verbatim: ['code'], inputMax: INPUT_MAX });
+export const recoveryCodeForm = staffForm({ recoveryCode: text }, { verbatim: ['recoveryCode'], inputMax: INPUT_MAX });
+export const resetEmailForm = staffForm({ email: text }, { inputMax: INPUT_MAX });
+
+export const signInForm = staffForm(
+  {
+    email: z.string().min(1, m.emailMissing),
+    password: z.string().min(1, m.passwordMissing),
+    next: text,
+  },
+  { verbatim: ['password', 'next'], inputMax: INPUT_MAX },
+);
+
+/** A new password and its confirmation (the reset page); `email` is the account's, which a password must not contain. */
+export function newPasswordForm(email: string) {
+  return staffForm(
+    { password: text, confirmPassword: text },
+    {
+      check: (v, issue) => addAll(issue, newPasswordErrors(v.password, v.confirmPassword, email)),
+      verbatim: ['password', 'confirmPassword'],
+      inputMax: INPUT_MAX,
+    },
+  );
 }
 
-/** A field that may repeat (checkboxes): every string value, at most `max` of them. */
-export function readList(body: unknown, name: string, max = 50): string[] {
-  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
-  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.filter((v): v is string => typeof v === 'string' && v.length <= 100).slice(0, max);
+/** The account page's change of password: the current one too (whether it is right is the route's to check). */
+export function changePasswordForm(email: string) {
+  return staffForm(
+    { currentPassword: z.string().min(1, m.currentPasswordMissing), password: text, confirmPassword: text },
+    {
+      check: (v, issue) => addAll(issue, newPasswordErrors(v.password, v.confirmPassword, email)),
+      verbatim: ['currentPassword', 'password', 'confirmPassword'],
+      inputMax: INPUT_MAX,
+    },
+  );
+}
+
+function addAll(issue: (field: string, message: string) => void, errors: FieldErrors): void {
+  for (const [field, message] of Object.entries(errors)) issue(field, message);
 }
 
 /** Where to go after signing in: only a path under /staff (never another site, never a query string). */
@@ -39,7 +70,6 @@ export type FieldErrors = Record<string, string>;
 
 /** Checks a new password and its confirmation. */
 export function newPasswordErrors(password: string, confirm: string, email: string): FieldErrors {
-  const m = messages.staffAccounts;
   const errors: FieldErrors = {};
   if (!password) errors.password = m.newPasswordMissing;
   else if (password.length < PASSWORD_MIN) errors.password = m.passwordTooShort(PASSWORD_MIN);
@@ -51,10 +81,4 @@ export function newPasswordErrors(password: string, confirm: string, email: stri
     else if (confirm !== password) errors.confirmPassword = m.confirmMismatch;
   }
   return errors;
-}
-
-/** The GOV.UK error summary's list, in the order the fields appear. */
-export function summary(errors: FieldErrors, order: readonly string[]): { text: string; href: string }[] {
-  const keys = [...order.filter((k) => errors[k]), ...Object.keys(errors).filter((k) => !order.includes(k))];
-  return keys.map((k) => ({ text: errors[k]!, href: `#${k}` }));
 }

@@ -12,7 +12,9 @@ import {
 import { cookieSecret } from '../../lib/secrets.js';
 import { messages } from '../../messages.js';
 import { EMAIL_PATTERN, queueResetEmail } from '../admin/service.js';
-import { newPasswordErrors, readForm, safeNext, summary, withNext } from './forms.js';
+import { z } from 'zod';
+import { formErrorSummary, parseForm, readForm, staffForm } from '../../forms/kit.js';
+import { codeForm, newPasswordForm, nextForm, recoveryCodeForm, safeNext, signInForm, withNext } from './forms.js';
 import { hashPassword, PASSWORD_MIN, prepareDummyHash } from './passwords.js';
 import {
   checkPassword,
@@ -36,6 +38,21 @@ import {
 } from '../../staff/registry.js';
 
 const m = messages.staffAccounts;
+
+/** The set-up page's code with where to go next; the reset request's work e-mail address (staff form kit). */
+const codeAndNextForm = staffForm(
+  { code: z.string(), next: z.string() },
+  { verbatim: ['code', 'next'], inputMax: 4096 },
+);
+const resetRequestForm = staffForm(
+  {
+    email: z
+      .string()
+      .min(1, m.emailMissing)
+      .refine((e) => !e || (EMAIL_PATTERN.test(e) && e.length <= 320), messages.email),
+  },
+  { inputMax: 4096 },
+);
 const SIGN_IN = `${STAFF_PREFIX}/sign-in`;
 const CODE = `${SIGN_IN}/code`;
 const RECOVERY = `${SIGN_IN}/recovery-code`;
@@ -76,7 +93,7 @@ export function signInRoutes(app: FastifyInstance, deps: StaffDeps): void {
     const rawId = await completeSignIn(signInDeps(req), account, ctx.session!.idHash);
     if (!rawId) return restart(req, reply, ctx, 'expired');
     setStaffCookie(reply, rawId, deps.secureCookies, absoluteSeconds);
-    return reply.redirect(safeNext(readForm(req.body, ['next']).next) || STAFF_PREFIX, 303);
+    return reply.redirect(safeNext(readForm(nextForm, req.body).next) || STAFF_PREFIX, 303);
   };
 
   const codeError = (outcome: CodeOutcome): string =>
@@ -103,7 +120,7 @@ export function signInRoutes(app: FastifyInstance, deps: StaffDeps): void {
       email: opts.email ?? '',
       next: opts.next,
       errors,
-      errorSummary: summary(errors, ['email', 'password']),
+      errorSummary: formErrorSummary(signInForm, errors),
       notice: q.expired === '1' ? 'expired' : q.locked === '1' ? 'locked' : q.reset === '1' ? 'reset' : undefined,
       idleMinutes: config.staff.idleMinutes,
       lockoutMessage: m.lockedOut(config.staff.lockoutMinutes),
@@ -129,14 +146,11 @@ export function signInRoutes(app: FastifyInstance, deps: StaffDeps): void {
     session: 'none',
     rateLimit,
     async handler(req, reply, ctx) {
-      const form = readForm(req.body, ['email', 'password', 'next']);
-      const next = safeNext(form.next);
-      const email = form.email.trim();
-      const errors: Record<string, string> = {};
-      if (!email) errors.email = m.emailMissing;
-      if (!form.password) errors.password = m.passwordMissing;
-      if (Object.keys(errors).length) return renderSignIn(req, reply, ctx, { email, next, errors });
-      const outcome = await checkPassword(signInDeps(req), email, form.password);
+      const form = parseForm(signInForm, req.body);
+      const next = safeNext(form.values.next);
+      const { email, password } = form.values;
+      if (!form.ok) return renderSignIn(req, reply, ctx, { email, next, errors: form.errors });
+      const outcome = await checkPassword(signInDeps(req), email, password);
       if (!outcome.ok) return renderSignIn(req, reply, ctx, { email, next, errors: { email: failedMessage } });
       const { account } = outcome;
       // A new session id at every sign-in: whatever session this browser had ends here.
@@ -160,7 +174,7 @@ export function signInRoutes(app: FastifyInstance, deps: StaffDeps): void {
   const renderCode = (req: FastifyRequest, reply: FastifyReply, ctx: StaffContext, error?: string) =>
     ctx.render(reply.code(error ? 400 : 200), 'staff-auth/views/code.njk', {
       pageTitle: 'Enter the code from your authenticator app',
-      next: safeNext(req.method === 'GET' ? query(req).next : readForm(req.body, ['next']).next),
+      next: safeNext(req.method === 'GET' ? query(req).next : readForm(nextForm, req.body).next),
       error,
       errorSummary: error ? [{ text: error, href: '#code' }] : [],
     });
@@ -186,7 +200,7 @@ export function signInRoutes(app: FastifyInstance, deps: StaffDeps): void {
     async handler(req, reply, ctx) {
       const account = await accountOf(ctx);
       if (!account?.totpSecret) return restart(req, reply, ctx, 'expired');
-      const outcome = await checkTotpCode(signInDeps(req), account, readForm(req.body, ['code']).code);
+      const outcome = await checkTotpCode(signInDeps(req), account, readForm(codeForm, req.body).code);
       if (outcome === 'locked') return restart(req, reply, ctx, 'locked');
       if (outcome !== 'ok') return renderCode(req, reply, ctx, codeError(outcome));
       return finish(req, reply, ctx, account);
@@ -198,7 +212,7 @@ export function signInRoutes(app: FastifyInstance, deps: StaffDeps): void {
   const renderRecovery = (req: FastifyRequest, reply: FastifyReply, ctx: StaffContext, error?: string) =>
     ctx.render(reply.code(error ? 400 : 200), 'staff-auth/views/recovery-code.njk', {
       pageTitle: 'Enter a recovery code',
-      next: safeNext(req.method === 'GET' ? query(req).next : readForm(req.body, ['next']).next),
+      next: safeNext(req.method === 'GET' ? query(req).next : readForm(nextForm, req.body).next),
       error,
       errorSummary: error ? [{ text: error, href: '#recoveryCode' }] : [],
     });
@@ -225,7 +239,7 @@ export function signInRoutes(app: FastifyInstance, deps: StaffDeps): void {
       const outcome = await checkRecoveryCode(
         signInDeps(req),
         account,
-        readForm(req.body, ['recoveryCode']).recoveryCode,
+        readForm(recoveryCodeForm, req.body).recoveryCode,
       );
       if (outcome === 'locked') return restart(req, reply, ctx, 'locked');
       if (outcome !== 'ok')
@@ -264,7 +278,7 @@ export function signInRoutes(app: FastifyInstance, deps: StaffDeps): void {
       pageTitle: 'Set up an authenticator app',
       qrCode: await qrCodeDataUri(otpauthUri(secret, `${config.site.forceName} Prevent`, account.email)),
       secretGroups: secretGroups(secret),
-      next: safeNext(req.method === 'GET' ? query(req).next : readForm(req.body, ['next']).next),
+      next: safeNext(req.method === 'GET' ? query(req).next : readForm(nextForm, req.body).next),
       error,
       errorSummary: error ? [{ text: error, href: '#code' }] : [],
     });
@@ -293,7 +307,7 @@ export function signInRoutes(app: FastifyInstance, deps: StaffDeps): void {
     async handler(req, reply, ctx) {
       const account = await accountOf(ctx);
       const s = setUpState(req, account);
-      const form = readForm(req.body, ['code', 'next']);
+      const form = readForm(codeAndNextForm, req.body);
       if (s.state === 'gone') return restart(req, reply, ctx, 'expired');
       if (s.state === 'pending') {
         const outcome = await confirmAuthenticator(signInDeps(req), account!, s.raw, form.code);
@@ -331,7 +345,7 @@ export function signInRoutes(app: FastifyInstance, deps: StaffDeps): void {
       const s = setUpState(req, account);
       if (s.state === 'gone') return restart(req, reply, ctx, 'expired');
       if (s.state === 'pending')
-        return reply.redirect(withNext(SET_UP, safeNext(readForm(req.body, ['next']).next)), 303);
+        return reply.redirect(withNext(SET_UP, safeNext(readForm(nextForm, req.body).next)), 303);
       return finish(req, reply, ctx, account!);
     },
   });
@@ -364,10 +378,9 @@ export function signInRoutes(app: FastifyInstance, deps: StaffDeps): void {
     session: 'none',
     rateLimit,
     async handler(req, reply, ctx) {
-      const email = readForm(req.body, ['email']).email.trim();
-      if (!email) return renderResetRequest(reply, ctx, email, m.emailMissing);
-      if (!EMAIL_PATTERN.test(email) || email.length > 320)
-        return renderResetRequest(reply, ctx, email, messages.email);
+      const form = parseForm(resetRequestForm, req.body);
+      const { email } = form.values;
+      if (!form.ok) return renderResetRequest(reply, ctx, email, form.errors.email!);
       const account = await findAccountByEmail(db, email);
       // Only for an active account that signs in with a password (or has not chosen one yet); the answer is the same.
       if (
@@ -418,7 +431,7 @@ export function signInRoutes(app: FastifyInstance, deps: StaffDeps): void {
       pageTitle: 'Choose a new password',
       action: `${RESET}/${tokenOf(req)}`,
       errors,
-      errorSummary: summary(errors, ['password', 'confirmPassword']),
+      errorSummary: formErrorSummary(newPasswordForm(''), errors),
       minLength: PASSWORD_MIN,
     });
 
@@ -444,10 +457,9 @@ export function signInRoutes(app: FastifyInstance, deps: StaffDeps): void {
       const userId = await findUsableReset(db, token);
       const account = userId ? await findAccountById(db, userId) : undefined;
       if (!account) return linkGone(reply, ctx);
-      const form = readForm(req.body, ['password', 'confirmPassword']);
-      const errors = newPasswordErrors(form.password, form.confirmPassword, account.email);
-      if (Object.keys(errors).length) return renderResetForm(req, reply, ctx, errors);
-      const passwordHash = await hashPassword(form.password);
+      const form = parseForm(newPasswordForm(account.email), req.body);
+      if (!form.ok) return renderResetForm(req, reply, ctx, form.errors);
+      const passwordHash = await hashPassword(form.values.password);
       const done = await db.transaction(async (tx) => {
         // Used once, atomically: a second request with the same link finds it used.
         if ((await consumePasswordReset(tx, token)) !== account.id) return false;

@@ -469,6 +469,6 @@ describe.each(engines.slice(0, 1))('the referrer link in the logs on %s', (engin
     expect(log).not.toContain(token);
     expect(log).not.toContain('U'.repeat(43));
     expect(log).not.toContain('Something else');
-    expect(log).toContain('"path":"/referral-update/:token"');
+    expect(log).toContain('"path":"/referral-update/[token]"');
   });
 });

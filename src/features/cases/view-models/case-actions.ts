@@ -1,4 +1,5 @@
 import type { TriageSummary } from '../queries/triage-summary.js';
+import { escapeHtml } from '../../../lib/html.js';
 import { formatLondon } from '../../../lib/dates.js';
 import { decide, decideReview, type CaseScope, type PolicyName, type Principal } from '../../../policies/index.js';
 
@@ -37,9 +38,6 @@ const APPROVAL_LABELS: Record<NonNullable<TriageSummary['decision']>['approval']
   approved: 'approved by a supervisor',
   returned: 'returned by a supervisor',
 };
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export function caseActions(
   summary: TriageSummary,

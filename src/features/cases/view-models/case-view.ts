@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { AdviceRow, ReferralRecord } from '../queries/cases.js';
-import { cleanText, type TextareaField } from '../../../forms/fields.js';
+import type { TextareaField } from '../../../forms/fields.js';
+import { parseForm, staffForm } from '../../../forms/kit.js';
 import { staffLabel, staffOptionText } from '../../../forms/questions.js';
 import { formatLondon, londonDate } from '../../../lib/dates.js';
 import { messages } from '../../../messages.js';
 import { multiline } from '../../intake/view-models/check-answers.js';
-import { errorSummary, type ErrorSummaryItem } from '../../../views/error-summary.js';
+import type { ErrorSummaryItem } from '../../../views/error-summary.js';
 import { CHANNEL_LABELS } from './intake.js';
 
 /**
@@ -285,16 +286,13 @@ export const reasonField: TextareaField = {
   rows: 4,
 };
 
-/** The form body: a single `reason` (a repeated or missing field counts as blank), control characters removed, trimmed. */
-const reasonBody = z.object({
-  reason: z.preprocess(
-    (v) => (typeof v === 'string' ? cleanText(v).trim() : ''),
-    z
-      .string()
-      .min(1, messages.staffCases.reasonRequired)
-      .min(REASON_MIN, messages.staffCases.reasonTooShort(REASON_MIN))
-      .max(REASON_MAX, messages.staffCases.reasonTooLong(REASON_MAX)),
-  ),
+/** The reason form (staff form kit): a single `reason` (a repeated or missing field counts as blank), cleaned. */
+const reasonForm = staffForm({
+  reason: z
+    .string()
+    .min(1, messages.staffCases.reasonRequired)
+    .min(REASON_MIN, messages.staffCases.reasonTooShort(REASON_MIN))
+    .max(REASON_MAX, messages.staffCases.reasonTooLong(REASON_MAX)),
 });
 
 export type ReasonResult =
@@ -302,14 +300,12 @@ export type ReasonResult =
 
 /** Validates the reason form. On failure: the text to show again, the field's message and the error summary. */
 export function parseReasonBody(body: unknown): ReasonResult {
-  const parsed = reasonBody.safeParse(typeof body === 'object' && body !== null ? body : {});
-  if (parsed.success) return { ok: true, reason: parsed.data.reason };
-  const raw = (body as { reason?: unknown } | null)?.reason;
-  const error = parsed.error.issues[0]?.message ?? messages.staffCases.reasonRequired;
+  const parsed = parseForm(reasonForm, body);
+  if (parsed.ok) return { ok: true, reason: parsed.values.reason };
   return {
     ok: false,
-    value: typeof raw === 'string' ? cleanText(raw) : '',
-    error,
-    errorSummary: errorSummary([reasonField], { reason: error }),
+    value: parsed.values.reason,
+    error: parsed.errors.reason ?? messages.staffCases.reasonRequired,
+    errorSummary: parsed.errorSummary,
   };
 }

@@ -1,6 +1,6 @@
 import type { IntakeItem } from '../queries/intake.js';
 import { formatLondon } from '../../../lib/dates.js';
-import { escapeHtml } from '../../intake/view-models/question.js';
+import { escapeHtml } from '../../../lib/html.js';
 
 /** How many items one page of the intake list shows. */
 export const INTAKE_PAGE_SIZE = 50;

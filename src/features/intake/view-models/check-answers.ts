@@ -1,7 +1,7 @@
 import { activeFields, type Values } from '../../../forms/fields.js';
 import { displayValue } from '../../../forms/answers.js';
 import type { Journey, QuestionPage } from '../../../forms/journey.js';
-import { escapeHtml } from './question.js';
+import { escapeHtml } from '../../../lib/html.js';
 
 export interface SummaryRow {
   key: { text: string };

@@ -1,5 +1,6 @@
 import { allFields, type DateValue, type Errors, type Field, type Option, type Values } from '../../../forms/fields.js';
 import type { Journey, QuestionPage } from '../../../forms/journey.js';
+import { escapeHtml } from '../../../lib/html.js';
 import { errorSummary, type ErrorSummaryItem } from '../../../views/error-summary.js';
 
 /** Parameters for one govuk-frontend macro, plus the nested fields shown by an option. */
@@ -179,15 +180,6 @@ export function questionViewModel(
     backLink: opts.backLink,
     buttonText: 'Continue',
   };
-}
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }
 
 /**

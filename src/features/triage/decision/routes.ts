@@ -26,12 +26,16 @@ import { WorkflowError } from '../workflow.js';
 import { messages } from '../../../messages.js';
 import { decideReview } from '../../../policies/index.js';
 import { formatLondon } from '../../../lib/dates.js';
+import { formErrorSummary } from '../../../forms/kit.js';
 import {
   approvalsTable,
   COMMENT_MAX,
   decisionRows,
   defaultSignposting,
-  errorList,
+  decisionForm,
+  explanationForm,
+  reviewForm,
+  templateForm,
   OUTCOME_LABELS,
   OUTCOMES,
   parseDecisionForm,
@@ -106,7 +110,7 @@ export function decisionRoutes(app: FastifyInstance, deps: StaffDeps): void {
       outcomes: OUTCOMES.map((value) => ({ value, text: OUTCOME_LABELS[value] })),
       values,
       errors,
-      errorSummary: errorList(errors, ['outcome', 'referredTo', 'rationale']),
+      errorSummary: formErrorSummary(decisionForm, errors),
       referredToMax: REFERRED_TO_MAX,
       rationaleMax: RATIONALE_MAX,
     });
@@ -198,7 +202,7 @@ export function decisionRoutes(app: FastifyInstance, deps: StaffDeps): void {
       rows: pending ? decisionRows(pending) : list[0] ? decisionRows(list[0]) : undefined,
       values: opts.values ?? { verdict: '', comment: '' },
       errors,
-      errorSummary: errorList(errors, ['verdict', 'comment']),
+      errorSummary: formErrorSummary(reviewForm, errors),
       commentMax: COMMENT_MAX,
       ownText: m.ownDecision,
       nothingText: m.nothingPending,
@@ -301,7 +305,7 @@ export function decisionRoutes(app: FastifyInstance, deps: StaffDeps): void {
       })),
       values,
       errors,
-      errorSummary: errorList(errors, ['audience', 'reasons', 'signposting', 'channel']),
+      errorSummary: formErrorSummary(explanationForm({ emailAllowed: true }), errors),
       textMax: TEXT_MAX,
     });
   }
@@ -445,7 +449,7 @@ export function decisionRoutes(app: FastifyInstance, deps: StaffDeps): void {
       action: `${TEMPLATES_URL}/${template.code}`,
       values: opts.values ?? { subject: template.subject, body: template.body },
       errors,
-      errorSummary: errorList(errors, ['subject', 'body']),
+      errorSummary: formErrorSummary(templateForm, errors),
       subjectMax: SUBJECT_MAX,
       textMax: TEXT_MAX,
     });

@@ -1,6 +1,14 @@
 import type { Site } from '../../../config.js';
 import type { DecisionOutcome } from '../../../db/schema/index.js';
-import { cleanText } from '../../../forms/fields.js';
+import { z } from 'zod';
+import {
+  parseForm,
+  staffForm,
+  type FormFailure,
+  type FormValues,
+  type Shape,
+  type StaffForm,
+} from '../../../forms/kit.js';
 import { formatLondon } from '../../../lib/dates.js';
 import { messages } from '../../../messages.js';
 import type { CouncilSuggestion } from '../../postcodes/service.js';
@@ -8,7 +16,8 @@ import type { DecisionRow, PendingApproval } from './service.js';
 import type { HandoverRow } from '../handover/service.js';
 
 /**
- * The threshold decision's pages (src/features/triage/decision/routes.ts and handover.ts): the form parsing and the tables and
+ * The threshold decision's pages (src/features/triage/decision/routes.ts and handover.ts): the forms (staff form kit,
+ * src/forms/kit.ts; the routes build their error summaries with `formErrorSummary(<form>, errors)`) and the tables and
  * summary lists. Pure functions, unit-tested in test/unit/decision-view-models.test.ts.
  */
 
@@ -33,37 +42,18 @@ export const OUTCOMES = Object.keys(OUTCOME_LABELS) as DecisionOutcome[];
 
 export type FormErrors = Record<string, string>;
 
-export interface ErrorItem {
-  text: string;
-  href: string;
+export type Parsed<T> = { ok: true; value: T } | FormFailure<Record<string, string>>;
+
+/** The kit's result with the form's values turned into what the service takes. */
+function parsed<S extends Shape, T>(form: StaffForm<S>, body: unknown, value: (v: FormValues<S>) => T): Parsed<T> {
+  const result = parseForm(form, body);
+  return result.ok ? { ok: true, value: value(result.values) } : result;
 }
 
-/** The error summary's list in the order the fields are on the page (the keys are the fields' ids). */
-export function errorList(errors: FormErrors, order: readonly string[]): ErrorItem[] {
-  return order.filter((k) => errors[k]).map((k) => ({ text: errors[k]!, href: `#${k}` }));
-}
-
-function field(body: unknown, name: string): string {
-  const input = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const raw = input[name];
-  return typeof raw === 'string' ? cleanText(raw).trim() : '';
-}
-
-type Parsed<T> = { ok: true; value: T } | { ok: false; values: Record<string, string>; errors: FormErrors };
-
-function finish<T>(values: Record<string, string>, errors: FormErrors, value: () => T): Parsed<T> {
-  return Object.keys(errors).length ? { ok: false, values, errors } : { ok: true, value: value() };
-}
-
-function longText(
-  errors: FormErrors,
-  key: string,
-  value: string,
-  rules: { missing: string; min?: number; tooShort?: string; max: number; tooLong: string },
-): void {
-  if (!value) errors[key] = rules.missing;
-  else if (rules.min !== undefined && value.length < rules.min) errors[key] = rules.tooShort!;
-  else if (value.length > rules.max) errors[key] = rules.tooLong;
+/** A text that must be given, at least `min` (if any) and at most `max` characters. */
+function longText(rules: { missing: string; min?: number; tooShort?: string; max: number; tooLong: string }) {
+  const text = z.string().min(1, rules.missing);
+  return (rules.min !== undefined ? text.min(rules.min, rules.tooShort) : text).max(rules.max, rules.tooLong);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -75,30 +65,32 @@ export interface DecisionInput {
   rationale: string;
 }
 
+export const decisionForm = staffForm(
+  {
+    outcome: z.enum(OUTCOMES as [DecisionOutcome, ...DecisionOutcome[]], { message: m.outcomeMissing }),
+    referredTo: z.string(),
+    rationale: longText({
+      missing: m.rationaleMissing,
+      min: RATIONALE_MIN,
+      tooShort: m.rationaleTooShort(RATIONALE_MIN),
+      max: RATIONALE_MAX,
+      tooLong: m.rationaleTooLong(RATIONALE_MAX),
+    }),
+  },
+  {
+    check(v, issue) {
+      if (v.outcome !== 'signposted') return;
+      if (!v.referredTo) issue('referredTo', m.referredToMissing);
+      else if (v.referredTo.length > REFERRED_TO_MAX) issue('referredTo', m.referredToTooLong(REFERRED_TO_MAX));
+    },
+  },
+);
+
 export function parseDecisionForm(body: unknown): Parsed<DecisionInput> {
-  const values = {
-    outcome: field(body, 'outcome'),
-    referredTo: field(body, 'referredTo'),
-    rationale: field(body, 'rationale'),
-  };
-  const errors: FormErrors = {};
-  const outcome = OUTCOMES.find((o) => o === values.outcome);
-  if (!outcome) errors.outcome = m.outcomeMissing;
-  if (outcome === 'signposted') {
-    if (!values.referredTo) errors.referredTo = m.referredToMissing;
-    else if (values.referredTo.length > REFERRED_TO_MAX) errors.referredTo = m.referredToTooLong(REFERRED_TO_MAX);
-  }
-  longText(errors, 'rationale', values.rationale, {
-    missing: m.rationaleMissing,
-    min: RATIONALE_MIN,
-    tooShort: m.rationaleTooShort(RATIONALE_MIN),
-    max: RATIONALE_MAX,
-    tooLong: m.rationaleTooLong(RATIONALE_MAX),
-  });
-  return finish(values, errors, () => ({
-    outcome: outcome!,
-    referredTo: outcome === 'signposted' ? values.referredTo : null,
-    rationale: values.rationale,
+  return parsed(decisionForm, body, (v) => ({
+    outcome: v.outcome,
+    referredTo: v.outcome === 'signposted' ? v.referredTo : null,
+    rationale: v.rationale,
   }));
 }
 
@@ -157,14 +149,20 @@ export interface ReviewInput {
   comment: string | null;
 }
 
+export const reviewForm = staffForm(
+  {
+    verdict: z.enum(['approve', 'return'], { message: m.approvalMissing }),
+    comment: z.string().max(COMMENT_MAX, m.commentTooLong(COMMENT_MAX)),
+  },
+  {
+    check(v, issue) {
+      if (v.verdict === 'return' && !v.comment) issue('comment', m.returnCommentMissing);
+    },
+  },
+);
+
 export function parseReviewForm(body: unknown): Parsed<ReviewInput> {
-  const values = { verdict: field(body, 'verdict'), comment: field(body, 'comment') };
-  const errors: FormErrors = {};
-  const verdict = values.verdict === 'approve' || values.verdict === 'return' ? values.verdict : undefined;
-  if (!verdict) errors.verdict = m.approvalMissing;
-  if (verdict === 'return' && !values.comment) errors.comment = m.returnCommentMissing;
-  else if (values.comment.length > COMMENT_MAX) errors.comment = m.commentTooLong(COMMENT_MAX);
-  return finish(values, errors, () => ({ verdict: verdict!, comment: values.comment || null }));
+  return parsed(reviewForm, body, (v) => ({ verdict: v.verdict, comment: v.comment || null }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -186,42 +184,38 @@ export interface ExplanationInput {
   signposting: string;
 }
 
-export function parseExplanationForm(body: unknown, opts: { emailAllowed: boolean }): Parsed<ExplanationInput> {
-  const values = {
-    audience: field(body, 'audience'),
-    channel: field(body, 'channel'),
-    reasons: field(body, 'reasons'),
-    signposting: field(body, 'signposting'),
-  };
-  const errors: FormErrors = {};
-  const audience = values.audience === 'public' || values.audience === 'professional' ? values.audience : undefined;
-  if (!audience) errors.audience = m.audienceMissing;
-  const channel =
-    values.channel === 'letter' || (values.channel === 'email' && opts.emailAllowed) ? values.channel : undefined;
-  longText(errors, 'reasons', values.reasons, {
-    missing: m.reasonsMissing,
-    min: REASONS_MIN,
-    tooShort: m.reasonsTooShort(REASONS_MIN),
-    max: TEXT_MAX,
-    tooLong: m.textTooLong(TEXT_MAX),
+/** The explanation form; a channel of 'email' only when there is an address to send it to. */
+export function explanationForm(opts: { emailAllowed: boolean }) {
+  return staffForm({
+    audience: z.enum(['public', 'professional'], { message: m.audienceMissing }),
+    reasons: longText({
+      missing: m.reasonsMissing,
+      min: REASONS_MIN,
+      tooShort: m.reasonsTooShort(REASONS_MIN),
+      max: TEXT_MAX,
+      tooLong: m.textTooLong(TEXT_MAX),
+    }),
+    signposting: z.string().max(TEXT_MAX, m.textTooLong(TEXT_MAX)),
+    channel: z.enum(opts.emailAllowed ? ['email', 'letter'] : ['letter'], { message: m.channelMissing }),
   });
-  if (values.signposting.length > TEXT_MAX) errors.signposting = m.textTooLong(TEXT_MAX);
-  if (!channel) errors.channel = m.channelMissing;
-  return finish(values, errors, () => ({
-    audience: audience!,
-    channel: channel!,
-    reasons: values.reasons,
-    signposting: values.signposting,
+}
+
+export function parseExplanationForm(body: unknown, opts: { emailAllowed: boolean }): Parsed<ExplanationInput> {
+  return parsed(explanationForm(opts), body, (v) => ({
+    audience: v.audience,
+    channel: v.channel as ExplanationInput['channel'],
+    reasons: v.reasons,
+    signposting: v.signposting,
   }));
 }
 
+export const templateForm = staffForm({
+  subject: z.string().min(1, m.subjectMissing).max(SUBJECT_MAX, m.textTooLong(SUBJECT_MAX)),
+  body: longText({ missing: m.bodyMissing, max: TEXT_MAX, tooLong: m.textTooLong(TEXT_MAX) }),
+});
+
 export function parseTemplateForm(body: unknown): Parsed<{ subject: string; body: string }> {
-  const values = { subject: field(body, 'subject'), body: field(body, 'body') };
-  const errors: FormErrors = {};
-  if (!values.subject) errors.subject = m.subjectMissing;
-  else if (values.subject.length > SUBJECT_MAX) errors.subject = m.textTooLong(SUBJECT_MAX);
-  longText(errors, 'body', values.body, { missing: m.bodyMissing, max: TEXT_MAX, tooLong: m.textTooLong(TEXT_MAX) });
-  return finish(values, errors, () => ({ subject: values.subject, body: values.body }));
+  return parsed(templateForm, body, (v) => ({ subject: v.subject, body: v.body }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -247,35 +241,51 @@ export interface HandoverInput {
   overrideReason: string | null;
 }
 
+/** The hand-over form: one of the councils; a reason when the officer chooses another than the suggested one. */
+export function handoverForm(councils: readonly { id: string }[], suggestedId: string | null) {
+  return staffForm(
+    {
+      council: z.string().refine((id) => councils.some((c) => c.id === id), m.councilMissing),
+      overrideReason: z.string().max(COMMENT_MAX, m.reasonTooLong(COMMENT_MAX)),
+    },
+    {
+      check(v, issue) {
+        if (overriding(v.council, councils, suggestedId) && !v.overrideReason)
+          issue('overrideReason', m.overrideReasonMissing);
+      },
+    },
+  );
+}
+
+function overriding(council: string, councils: readonly { id: string }[], suggestedId: string | null): boolean {
+  return suggestedId !== null && council !== suggestedId && councils.some((c) => c.id === council);
+}
+
 export function parseHandoverForm(
   body: unknown,
   councils: readonly { id: string }[],
   suggestedId: string | null,
 ): Parsed<HandoverInput> {
-  const values = { council: field(body, 'council'), overrideReason: field(body, 'overrideReason') };
-  const errors: FormErrors = {};
-  const council = councils.find((c) => c.id === values.council);
-  if (!council) errors.council = m.councilMissing;
-  const overriding = council !== undefined && suggestedId !== null && council.id !== suggestedId;
-  if (overriding && !values.overrideReason) errors.overrideReason = m.overrideReasonMissing;
-  else if (values.overrideReason.length > COMMENT_MAX) errors.overrideReason = m.reasonTooLong(COMMENT_MAX);
-  return finish(values, errors, () => ({
-    councilId: council!.id,
-    overrideReason: overriding ? values.overrideReason : null,
+  return parsed(handoverForm(councils, suggestedId), body, (v) => ({
+    councilId: v.council,
+    overrideReason: overriding(v.council, councils, suggestedId) ? v.overrideReason : null,
   }));
 }
 
+export const answerForm = staffForm(
+  {
+    answer: z.enum(['accept', 'return'], { message: m.answerMissing }),
+    reason: z.string().max(COMMENT_MAX, m.reasonTooLong(COMMENT_MAX)),
+  },
+  {
+    check(v, issue) {
+      if (v.answer === 'return' && !v.reason) issue('reason', m.returnReasonMissing);
+    },
+  },
+);
+
 export function parseAnswerForm(body: unknown): Parsed<{ answer: 'accept' | 'return'; reason: string | null }> {
-  const values = { answer: field(body, 'answer'), reason: field(body, 'reason') };
-  const errors: FormErrors = {};
-  const answer = values.answer === 'accept' || values.answer === 'return' ? values.answer : undefined;
-  if (!answer) errors.answer = m.answerMissing;
-  if (answer === 'return' && !values.reason) errors.reason = m.returnReasonMissing;
-  else if (values.reason.length > COMMENT_MAX) errors.reason = m.reasonTooLong(COMMENT_MAX);
-  return finish(values, errors, () => ({
-    answer: answer!,
-    reason: answer === 'return' ? values.reason : null,
-  }));
+  return parsed(answerForm, body, (v) => ({ answer: v.answer, reason: v.answer === 'return' ? v.reason : null }));
 }
 
 export const HANDOVER_STATUS_LABELS: Record<HandoverRow['status'], string> = {

@@ -12,9 +12,11 @@ import {
   personPostcode,
 } from './service.js';
 import { WorkflowError } from '../workflow.js';
+import { formErrorSummary } from '../../../forms/kit.js';
 import {
   COMMENT_MAX,
-  errorList,
+  answerForm,
+  handoverForm,
   handoverRows,
   offeredTable,
   parseAnswerForm,
@@ -73,7 +75,7 @@ export function handoverRoutes(app: FastifyInstance, deps: StaffDeps): void {
       history: history.map((h) => ({ title: h.organisationName, rows: handoverRows(h) })),
       values,
       errors,
-      errorSummary: errorList(errors, ['council', 'overrideReason']),
+      errorSummary: formErrorSummary(handoverForm([], null), errors),
       reasonMax: COMMENT_MAX,
     });
   }
@@ -166,7 +168,7 @@ export function handoverRoutes(app: FastifyInstance, deps: StaffDeps): void {
       rows: latest ? handoverRows(latest) : undefined,
       values: opts.values ?? { answer: '', reason: '' },
       errors,
-      errorSummary: errorList(errors, ['answer', 'reason']),
+      errorSummary: formErrorSummary(answerForm, errors),
       reasonMax: COMMENT_MAX,
     });
   }

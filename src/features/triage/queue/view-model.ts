@@ -9,7 +9,7 @@ import {
   type WorkloadRow,
 } from './service.js';
 import { caseHref } from '../../cases/view-models/intake.js';
-import { escapeHtml } from '../../intake/view-models/question.js';
+import { escapeHtml } from '../../../lib/html.js';
 
 /** The triage queue page, its filters, the workload table and the assignment, reopening and reply forms. */
 

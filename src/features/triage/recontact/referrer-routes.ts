@@ -1,15 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { formErrorSummary } from '../../../forms/kit.js';
 import type { Site } from '../../../config.js';
 import type { Db } from '../../../db/client.js';
 import { answerLink, lookupLink, REFERRER_PATH } from './service.js';
-import {
-  ANSWER_MAX,
-  brokenLinkPage,
-  orderedErrors,
-  paragraphs,
-  parseAnswerBody,
-  type BrokenLink,
-} from './view-model.js';
+import { ANSWER_MAX, brokenLinkPage, paragraphs, answerForm, parseAnswerBody, type BrokenLink } from './view-model.js';
 import type { Render } from '../../../views/render.js';
 
 interface ReferrerDeps {
@@ -46,7 +40,7 @@ export function referrerRoutes(app: FastifyInstance, deps: ReferrerDeps): void {
     errors: Record<string, string> = {},
   ) => {
     const asking = link.purpose === 'question';
-    const errorSummary = orderedErrors(errors, [['answer', 'answer']]);
+    const errorSummary = formErrorSummary(answerForm, errors);
     return render(
       noStore(errorSummary.length ? reply.code(400) : reply),
       'triage/recontact/views/referrer-answer.njk',

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { formErrorSummary } from '../../../forms/kit.js';
 import { referralScope } from '../../../policies/case-scope.js';
 import { formatLondon } from '../../../lib/dates.js';
 import { messages } from '../../../messages.js';
@@ -8,8 +9,8 @@ import {
   addInformationStatus,
   dateValueOf,
   londonDatePlus,
-  orderedErrors,
   parseRecontactBody,
+  recontactForm,
   QUESTION_MAX,
   requestRows,
   type RecontactForm,
@@ -68,11 +69,7 @@ export function recontactRoutes(app: FastifyInstance, deps: StaffDeps): void {
       days: config.recontact.days,
       form,
       errors,
-      errorSummary: orderedErrors(errors, [
-        ['state', 'recontact-state'],
-        ['question', 'question'],
-        ['hold', 'hold-day'],
-      ]),
+      errorSummary: formErrorSummary(recontactForm(now), errors),
       questionMax: QUESTION_MAX,
       requests: requestRows(facts.requests, now),
       addInformation: addInformationStatus(facts.requests, now),

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Site } from '../../../config.js';
-import { cleanText, toIsoDate, type DateValue } from '../../../forms/fields.js';
+import { toIsoDate, type DateValue } from '../../../forms/fields.js';
+import { parseForm, staffForm, type FormFailure } from '../../../forms/kit.js';
 import { formatLondon, londonDate } from '../../../lib/dates.js';
 import { messages } from '../../../messages.js';
-import type { ErrorSummaryItem } from '../../../views/error-summary.js';
 
 /** The referrer's pages (src/features/triage/recontact/referrer-routes.ts) and the officer's re-contact page (src/features/triage/recontact/routes.ts). */
 
@@ -11,18 +11,16 @@ export const ANSWER_MAX = 5000;
 export const QUESTION_MAX = 2000;
 const m = messages.triageGathering;
 
-const text = z.preprocess((v) => (typeof v === 'string' ? cleanText(v).trim() : ''), z.string());
-const part = z.preprocess((v) => (typeof v === 'string' ? cleanText(v).trim().slice(0, 10) : ''), z.string());
+export type Parsed<T, V> = { ok: true; value: T; values: V } | FormFailure<V>;
 
-export type Parsed<T, V> = { ok: true; value: T; values: V } | { ok: false; values: V; errors: Record<string, string> };
+/** The referrer's answer (or what they add): required, at most ANSWER_MAX characters (staff form kit). */
+export const answerForm = staffForm({
+  answer: z.string().min(1, m.answerMissing).max(ANSWER_MAX, m.answerTooLong(ANSWER_MAX)),
+});
 
-/** The referrer's answer (or what they add): required, at most ANSWER_MAX characters. */
 export function parseAnswerBody(body: unknown): Parsed<string, { answer: string }> {
-  const { answer } = z.object({ answer: text }).parse(body ?? {});
-  if (answer === '') return { ok: false, values: { answer }, errors: { answer: m.answerMissing } };
-  if (answer.length > ANSWER_MAX)
-    return { ok: false, values: { answer }, errors: { answer: m.answerTooLong(ANSWER_MAX) } };
-  return { ok: true, value: answer, values: { answer } };
+  const form = parseForm(answerForm, body);
+  return form.ok ? { ok: true, value: form.values.answer, values: form.values } : form;
 }
 
 /** The question's lines as paragraphs (the officer may have written several). */
@@ -101,54 +99,48 @@ export function parseRecontactBody(
   body: unknown,
   now: Date,
 ): Parsed<{ question: string; holdUntil: string }, RecontactForm> {
-  const raw = z.object({ question: text, 'hold-day': part, 'hold-month': part, 'hold-year': part }).parse(body ?? {});
+  const form = parseForm(recontactForm(now), body);
+  const v = form.values;
   const values: RecontactForm = {
-    question: raw.question,
-    hold: { day: raw['hold-day'], month: raw['hold-month'], year: raw['hold-year'] },
+    question: v.question,
+    hold: { day: v['hold-day'], month: v['hold-month'], year: v['hold-year'] },
   };
-  const errors: Record<string, string> = {};
-  if (values.question === '') errors.question = m.questionMissing;
-  else if (values.question.length > QUESTION_MAX) errors.question = m.questionTooLong(QUESTION_MAX);
-  const holdUntil = futureDate(values.hold, now, errors, 'hold');
-  if (Object.keys(errors).length || !holdUntil) return { ok: false, values, errors };
-  return { ok: true, value: { question: values.question, holdUntil }, values };
+  if (!form.ok) return { ...form, values };
+  return { ok: true, value: { question: values.question, holdUntil: toIsoDate(values.hold)! }, values };
 }
 
-function futureDate(v: DateValue, now: Date, errors: Record<string, string>, name: string): string | undefined {
+const part = (p: string) => p.slice(0, 10);
+
+/** The officer's request form (staff form kit); errors of the hold date are the 'hold' key, anchored at its day. */
+export function recontactForm(now: Date) {
+  return staffForm(
+    {
+      question: z.string().min(1, m.questionMissing).max(QUESTION_MAX, m.questionTooLong(QUESTION_MAX)),
+      'hold-day': z.string(),
+      'hold-month': z.string(),
+      'hold-year': z.string(),
+    },
+    {
+      check(v, issue) {
+        const error = futureDateError({ day: v['hold-day'], month: v['hold-month'], year: v['hold-year'] }, now);
+        if (error) issue('hold', error);
+      },
+      order: ['state', 'question', 'hold'],
+      anchors: { state: 'recontact-state', hold: 'hold-day' },
+      clean: { 'hold-day': part, 'hold-month': part, 'hold-year': part },
+    },
+  );
+}
+
+function futureDateError(v: DateValue, now: Date): string | undefined {
   const missing = (['day', 'month', 'year'] as const).filter((p) => v[p] === '');
-  if (missing.length === 3) {
-    errors[name] = m.holdMissing;
-    return undefined;
-  }
-  if (missing.length) {
-    errors[name] = m.holdMissingPart(missing.join(' and '));
-    return undefined;
-  }
+  if (missing.length === 3) return m.holdMissing;
+  if (missing.length) return m.holdMissingPart(missing.join(' and '));
   const iso = toIsoDate(v);
-  if (!iso) {
-    errors[name] = m.holdNotReal;
-    return undefined;
-  }
-  const today = londonDate(now);
-  if (iso <= today) {
-    errors[name] = m.holdNotFuture;
-    return undefined;
-  }
-  if (iso > londonDatePlus(now, 366)) {
-    errors[name] = m.holdTooFar;
-    return undefined;
-  }
-  return iso;
-}
-
-/** The error summary in the order of the fields on the page. */
-export function orderedErrors(
-  errors: Record<string, string>,
-  order: [name: string, anchor: string][],
-): ErrorSummaryItem[] {
-  const out: ErrorSummaryItem[] = [];
-  for (const [name, anchor] of order) if (errors[name]) out.push({ text: errors[name], href: `#${anchor}` });
-  return out;
+  if (!iso) return m.holdNotReal;
+  if (iso <= londonDate(now)) return m.holdNotFuture;
+  if (iso > londonDatePlus(now, 366)) return m.holdTooFar;
+  return undefined;
 }
 
 export interface RequestRowView {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { toIsoDate } from '../../../forms/fields.js';
 import { londonDate } from '../../../lib/dates.js';
-import { summary, type FieldErrors } from '../../staff-auth/forms.js';
+import { formErrorSummary, type FormErrors as FieldErrors } from '../../../forms/kit.js';
 import {
   addBankHoliday,
   bankHolidaysFrom,
@@ -20,6 +20,7 @@ import {
   holidayRows,
   parseHolidayForm,
   parseTargetForm,
+  settingsPage,
   targetRows,
   type HolidayValues,
   type TargetValues,
@@ -70,9 +71,7 @@ export function triageSettingsRoutes(app: FastifyInstance, deps: StaffDeps): voi
       holidayValues: opts.holiday ?? { 'day-day': '', 'day-month': '', 'day-year': '', name: '' },
       nameMax: HOLIDAY_NAME_MAX,
       errors,
-      errorSummary: summary(errors, ['workingDays', 'day', 'name']).map((e) =>
-        e.href === '#day' ? { ...e, href: '#day-day' } : e,
-      ),
+      errorSummary: formErrorSummary(settingsPage, errors),
     });
   }
 

@@ -1,8 +1,8 @@
 import { toIsoDate } from '../../../forms/fields.js';
-import { cleanText } from '../../../forms/fields.js';
+import { z } from 'zod';
+import { parseForm, staffForm, type FormFailure } from '../../../forms/kit.js';
 import { formatLondon } from '../../../lib/dates.js';
 import { messages } from '../../../messages.js';
-import { readForm, type FieldErrors } from '../../staff-auth/forms.js';
 import { TARGET_MAX, TARGET_MIN, type BankHoliday, type TriageTarget } from './service.js';
 import { formatDay } from '../queue/view-model.js';
 import { londonDatePlus } from '../recontact/view-model.js';
@@ -10,23 +10,29 @@ import { londonDatePlus } from '../recontact/view-model.js';
 const m = messages.triageSettings;
 export const HOLIDAY_NAME_MAX = 100;
 
-export type SettingsForm<T, V> = { ok: true; value: T } | { ok: false; values: V; errors: FieldErrors };
+export type SettingsForm<T, V> = { ok: true; value: T } | FormFailure<V>;
 
 export interface TargetValues {
   workingDays: string;
 }
 
 /** The target form: a whole number of working days within the range the database allows. */
+export const targetForm = staffForm(
+  {
+    workingDays: z
+      .string()
+      .min(1, m.targetMissing)
+      .refine((t) => !t || /^\d{1,3}$/.test(t), m.targetNotNumber)
+      .refine((t) => !/^\d{1,3}$/.test(t) || (Number(t) >= TARGET_MIN && Number(t) <= TARGET_MAX), {
+        message: m.targetRange(TARGET_MIN, TARGET_MAX),
+      }),
+  },
+  { clean: { workingDays: (t) => t.slice(0, 10) } },
+);
+
 export function parseTargetForm(body: unknown): SettingsForm<number, TargetValues> {
-  const { workingDays } = readForm(body, ['workingDays']);
-  const text = workingDays.trim();
-  const values = { workingDays: text.slice(0, 10) };
-  if (!text) return { ok: false, values, errors: { workingDays: m.targetMissing } };
-  if (!/^\d{1,3}$/.test(text)) return { ok: false, values, errors: { workingDays: m.targetNotNumber } };
-  const n = Number(text);
-  if (n < TARGET_MIN || n > TARGET_MAX)
-    return { ok: false, values, errors: { workingDays: m.targetRange(TARGET_MIN, TARGET_MAX) } };
-  return { ok: true, value: n };
+  const form = parseForm(targetForm, body);
+  return form.ok ? { ok: true, value: Number(form.values.workingDays) } : form;
 }
 
 export interface HolidayValues {
@@ -36,25 +42,39 @@ export interface HolidayValues {
   name: string;
 }
 
+const part = (p: string) => p.slice(0, 10);
+const dayOf = (v: HolidayValues) => ({ day: v['day-day'], month: v['day-month'], year: v['day-year'] });
+
 /** A bank holiday to add: a real date, today or later (London), and its name. */
+export function holidayForm(today: string) {
+  return staffForm(
+    {
+      'day-day': z.string(),
+      'day-month': z.string(),
+      'day-year': z.string(),
+      name: z.string().min(1, m.nameMissing).max(HOLIDAY_NAME_MAX, m.nameTooLong(HOLIDAY_NAME_MAX)),
+    },
+    {
+      check(v, issue) {
+        const parts = dayOf(v);
+        const iso = toIsoDate(parts);
+        if (!parts.day && !parts.month && !parts.year) issue('day', m.dayMissing);
+        else if (!iso || Number(parts.year) < 1900) issue('day', m.dayNotReal);
+        else if (iso < today) issue('day', m.dayPast);
+      },
+      order: ['day', 'name'],
+      anchors: { day: 'day-day' },
+      clean: { 'day-day': part, 'day-month': part, 'day-year': part, name: (n) => n.replace(/\s+/g, ' ') },
+    },
+  );
+}
+
+/** The page's two forms' errors in page order, for its one error summary. */
+export const settingsPage = staffForm({}, { order: ['workingDays', 'day', 'name'], anchors: { day: 'day-day' } });
+
 export function parseHolidayForm(body: unknown, today: string): SettingsForm<BankHoliday, HolidayValues> {
-  const raw = readForm(body, ['day-day', 'day-month', 'day-year', 'name']);
-  const values: HolidayValues = {
-    'day-day': raw['day-day'].trim().slice(0, 10),
-    'day-month': raw['day-month'].trim().slice(0, 10),
-    'day-year': raw['day-year'].trim().slice(0, 10),
-    name: cleanText(raw.name).replace(/\s+/g, ' ').trim(),
-  };
-  const errors: FieldErrors = {};
-  const parts = { day: values['day-day'], month: values['day-month'], year: values['day-year'] };
-  const iso = toIsoDate(parts);
-  if (!parts.day && !parts.month && !parts.year) errors.day = m.dayMissing;
-  else if (!iso || Number(parts.year) < 1900) errors.day = m.dayNotReal;
-  else if (iso < today) errors.day = m.dayPast;
-  if (!values.name) errors.name = m.nameMissing;
-  else if (values.name.length > HOLIDAY_NAME_MAX) errors.name = m.nameTooLong(HOLIDAY_NAME_MAX);
-  if (Object.keys(errors).length || !iso) return { ok: false, values, errors };
-  return { ok: true, value: { day: iso, name: values.name } };
+  const form = parseForm(holidayForm(today), body);
+  return form.ok ? { ok: true, value: { day: toIsoDate(dayOf(form.values))!, name: form.values.name } } : form;
 }
 
 /** The target as the page states it. */
