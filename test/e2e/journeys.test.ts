@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { engines, resetDatabase, type Engine } from '../helpers/engines.js';
+import { browserEngines, journeyEngines, resetDatabase, type Engine } from '../helpers/engines.js';
 import {
   REFERENCE_PATTERN,
   answer,
@@ -32,7 +32,7 @@ import {
 } from './answers.js';
 
 /** Browser runs are slow: every case runs on the first engine, and the public referral on each of the others too. */
-const primary: Engine = engines.includes('pglite') ? 'pglite' : engines[0]!;
+const primary: Engine = browserEngines[0]!;
 
 interface Referrer {
   who: string;
@@ -147,7 +147,7 @@ async function send(page: Page, basePath: '/refer' | '/advice', shown: string[],
   return reference;
 }
 
-describe.each(engines)('journeys through the browser on %s', (engine) => {
+describe.each(journeyEngines)('journeys through the browser on %s', (engine) => {
   let server: Server;
 
   beforeAll(async () => {

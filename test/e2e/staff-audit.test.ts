@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { engines } from '../helpers/engines.js';
+import { browserEngines } from '../helpers/engines.js';
 import { axeCheck, expectErrors, newPage, submit, text, type Server, useBrowser } from '../helpers/browser.js';
 import { FormClient } from '../helpers/client.js';
 import { completeJourney, publicReferral } from '../helpers/journeys.js';
@@ -15,7 +15,7 @@ import { tamperLog } from '../integration/audit/owner.js';
  * The data protection officer's access-log pages in a real Chromium, with JavaScript on and off: each page, its results,
  * its pages of entries and its error states pass axe (WCAG 2.2 A and AA) with no violation.
  */
-describe.each(engines)('the access-log pages in a browser (%s)', (engine) => {
+describe.each(browserEngines)('the access-log pages in a browser (%s)', (engine) => {
   let browser: Browser;
   let server: Server;
 

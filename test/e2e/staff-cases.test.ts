@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import type { Role } from '../../src/db/schema.js';
 import { accessLog } from '../../src/db/schema.js';
-import { engines } from '../helpers/engines.js';
+import { browserEngines } from '../helpers/engines.js';
 import { axeCheck, expectErrors, newPage, submit, text, useBrowser, type Server } from '../helpers/browser.js';
 import { FormClient } from '../helpers/client.js';
 import { completeJourney, publicReferral } from '../helpers/journeys.js';
@@ -11,7 +11,7 @@ import { createStaff, staffCookieValue } from '../helpers/staff.js';
 import { assignReferral, createAdvice, createReferral } from '../helpers/cases.js';
 
 /** The staff case pages in a real Chromium, with JavaScript on and off, on every engine: zero axe violations each. */
-describe.each(engines)('staff case pages in a browser on %s', (engine) => {
+describe.each(browserEngines)('staff case pages in a browser on %s', (engine) => {
   let browser: Browser;
   let server: Server;
   useBrowser(

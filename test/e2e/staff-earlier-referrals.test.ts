@@ -3,13 +3,13 @@ import type { Browser, Page } from 'playwright-core';
 import { asc } from 'drizzle-orm';
 import type { Role } from '../../src/db/schema.js';
 import { accessLog } from '../../src/db/schema.js';
-import { engines } from '../helpers/engines.js';
+import { browserEngines } from '../helpers/engines.js';
 import { axeCheck, expectErrors, text, newPage, useBrowser, type Server } from '../helpers/browser.js';
 import { createStaff, staffCookieValue } from '../helpers/staff.js';
 import { ago, createPersonReferral } from '../helpers/cases.js';
 
 /** The earlier-referrals page in a real Chromium, JavaScript on and off, on every engine: zero axe violations each. */
-describe.each(engines)('earlier referrals in a browser on %s', (engine) => {
+describe.each(browserEngines)('earlier referrals in a browser on %s', (engine) => {
   let browser: Browser;
   let server: Server;
   useBrowser(

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { engines, openTestDatabase } from '../helpers/engines.js';
+import { browserEngines, openTestDatabase } from '../helpers/engines.js';
 import { axeCheck, closePages, launchBrowser, newPage, text } from '../helpers/browser.js';
 import { testApp, testConfig } from '../helpers/app.js';
 import { createStaff, staffCookieValue } from '../helpers/staff.js';
@@ -13,7 +13,7 @@ import type { Database } from '../../src/db/client.js';
  * the idle limit with "Stay signed in". The idle limit is set to its minimum (5 minutes) so the warning, which shows 5
  * minutes before, is due as soon as a page opens.
  */
-describe.each(engines)('the staff layout in a browser on %s', (engine) => {
+describe.each(browserEngines)('the staff layout in a browser on %s', (engine) => {
   let browser: Browser;
   let database: Database;
   let app: FastifyInstance;

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { accessLog, type Role } from '../../src/db/schema.js';
-import { engines } from '../helpers/engines.js';
+import { browserEngines } from '../helpers/engines.js';
 import { axeCheck, expectErrors, newPage, text, useBrowser, type Server } from '../helpers/browser.js';
 import { createStaff, staffCookieValue } from '../helpers/staff.js';
 
 /** The postcode-to-council pages in a real Chromium, JavaScript on and off, on every engine: zero axe violations each. */
-describe.each(engines)('the postcode-to-council pages in a browser on %s', (engine) => {
+describe.each(browserEngines)('the postcode-to-council pages in a browser on %s', (engine) => {
   let browser: Browser;
   let server: Server;
   useBrowser(
