@@ -25,6 +25,15 @@ export const browserEngines: Engine[] = engines.includes('pglite') ? ['pglite'] 
 /** Every engine: for the two browser journeys that also run on PostgreSQL (see `browserEngines`). */
 export const journeyEngines: Engine[] = engines;
 
+/**
+ * Whether the random (fast-check) runs of the hostile-input tests run on `engine`: on the embedded engine (PGlite) when
+ * it runs. The other engines get each route's worst values, deterministically (NUL, a lone surrogate, 50,000
+ * characters): PostgreSQL is the engine that refuses NUL, and showing that it never sees one needs no random bodies.
+ */
+export function runsRandomInput(engine: Engine): boolean {
+  return engine === browserEngines[0];
+}
+
 /** Whether `engine` is the browser tests' engine: the other engines run only the journeys' first case. */
 export function isBrowserEngine(engine: Engine): boolean {
   return browserEngines.includes(engine);
