@@ -9,6 +9,7 @@ import {
   closePages,
   expectPageStructure,
   launchBrowser,
+  releaseBrowser,
   newPage,
   serve,
   slugOf,
@@ -121,7 +122,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
+  await releaseBrowser(browser);
 });
 
 /** Opens a journey's start page, checks it, and starts. */

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { browserEngines, openTestDatabase } from '../helpers/engines.js';
-import { axeCheck, closePages, launchBrowser, newPage, text } from '../helpers/browser.js';
+import { axeCheck, closePages, launchBrowser, releaseBrowser, newPage, text } from '../helpers/browser.js';
 import { testApp, testConfig } from '../helpers/app.js';
 import { createStaff, staffCookieValue } from '../helpers/staff.js';
 import type { Database } from '../../src/db/client.js';
@@ -27,7 +27,7 @@ describe.each(browserEngines)('the staff layout in a browser on %s', (engine) =>
     browser = await launchBrowser();
   });
   afterAll(async () => {
-    await browser?.close();
+    await releaseBrowser(browser);
     await app?.close();
     await database?.close();
   });
