@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { browserEngines } from '../helpers/engines.js';
-import { axeCheck, expectErrors, newPage, submit, text, type Server, useBrowser } from '../helpers/browser.js';
+import { axeCheck, expectErrors, submit, text, type Server, useBrowser } from '../helpers/browser.js';
+import { signedInStaffPage } from '../helpers/staff-browser.js';
 import { FormClient } from '../helpers/client.js';
 import { completeJourney, publicReferral } from '../helpers/journeys.js';
-import { createStaff, staffCookieValue } from '../helpers/staff.js';
+import { createStaff } from '../helpers/staff.js';
 import { appendAccessLog } from '../../src/access-log/queries.js';
 import { queryRows } from '../../src/db/sql.js';
 import { sealPending } from '../../src/access-log/seal.js';
@@ -69,19 +70,7 @@ describe.each(browserEngines)('the access-log pages in a browser (%s)', (engine)
   }
 
   async function signedIn(js: boolean): Promise<Page> {
-    const dpo = await createStaff(server.database.db, { roles: ['dpo'], displayName: 'Dana Protection' });
-    const page = await newPage(browser, server.baseURL, { js });
-    await page.context().addCookies([
-      {
-        name: 'prevent_staff',
-        value: await staffCookieValue(server.app, server.database.db, dpo),
-        domain: '127.0.0.1',
-        path: '/staff',
-        httpOnly: true,
-        sameSite: 'Lax',
-      },
-    ]);
-    return page;
+    return (await signedInStaffPage(browser, server, { js, roles: ['dpo'], displayName: 'Dana Protection' })).page;
   }
 
   async function open(page: Page, url: string, label: string): Promise<void> {

@@ -3,9 +3,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { browserEngines, openTestDatabase } from '../helpers/engines.js';
-import { axeCheck, closePages, launchBrowser, releaseBrowser, newPage, text } from '../helpers/browser.js';
+import { axeCheck, closePages, launchBrowser, releaseBrowser, text } from '../helpers/browser.js';
+import { signedInStaffPage } from '../helpers/staff-browser.js';
 import { testApp, testConfig } from '../helpers/app.js';
-import { createStaff, staffCookieValue } from '../helpers/staff.js';
 import type { Database } from '../../src/db/client.js';
 
 /**
@@ -34,19 +34,9 @@ describe.each(browserEngines)('the staff layout in a browser on %s', (engine) =>
   afterEach(() => closePages(browser));
 
   async function signedIn(js: boolean): Promise<Page> {
-    const staff = await createStaff(database.db, { roles: ['prevent_officer'], displayName: 'Sam Layout' });
-    const page = await newPage(browser, baseURL, { js });
-    await page.context().addCookies([
-      {
-        name: 'prevent_staff',
-        value: await staffCookieValue(app, database.db, staff),
-        domain: '127.0.0.1',
-        path: '/staff',
-        httpOnly: true,
-        sameSite: 'Lax',
-      },
-    ]);
-    return page;
+    const server = { app, database, baseURL };
+    return (await signedInStaffPage(browser, server, { js, roles: ['prevent_officer'], displayName: 'Sam Layout' }))
+      .page;
   }
 
   it('hides the screen at once with JavaScript, and shows it again with the button or Escape', async () => {

@@ -3,8 +3,8 @@ import { asc, eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { accessLog, type Role } from '../../src/db/schema.js';
 import { browserEngines } from '../helpers/engines.js';
-import { axeCheck, expectErrors, newPage, text, useBrowser, type Server } from '../helpers/browser.js';
-import { createStaff, staffCookieValue } from '../helpers/staff.js';
+import { axeCheck, expectErrors, text, useBrowser, type Server } from '../helpers/browser.js';
+import { signedInStaffPage } from '../helpers/staff-browser.js';
 
 /** The postcode-to-council pages in a real Chromium, JavaScript on and off, on every engine: zero axe violations each. */
 describe.each(browserEngines)('the postcode-to-council pages in a browser on %s', (engine) => {
@@ -20,18 +20,7 @@ describe.each(browserEngines)('the postcode-to-council pages in a browser on %s'
   );
 
   async function signedInPage(js: boolean, roles: Role[]): Promise<{ page: Page; id: string }> {
-    const staff = await createStaff(server.database.db, { roles });
-    const page = await newPage(browser, server.baseURL, { js });
-    await page.context().addCookies([
-      {
-        name: 'prevent_staff',
-        value: await staffCookieValue(server.app, server.database.db, staff),
-        domain: new URL(server.baseURL).hostname,
-        path: '/staff',
-        httpOnly: true,
-        sameSite: 'Lax',
-      },
-    ]);
+    const { page, staff } = await signedInStaffPage(browser, server, { js, roles });
     return { page, id: staff.id };
   }
 
