@@ -5,8 +5,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sql, type SQL } from 'drizzle-orm';
 import { engines, postgresUrlForWorker, resetDatabase } from '../helpers/engines.js';
 import { FormClient, type Response } from '../helpers/client.js';
+import { DRAFT_COOKIE, draftAnswers, draftCookieValue, insertDraft, journeyFor } from '../helpers/drafts.js';
 import { anonymousReferral, professionalReferral, publicReferral, type Answers } from '../helpers/journeys.js';
-import { killAllServers, seedPgliteDataDir, startServer, type ServerProcess } from '../helpers/server-process.js';
+import {
+  DURABILITY_COOKIE_SECRET,
+  freePort,
+  killAllServers,
+  seedPgliteDataDir,
+  startServer,
+  type ServerProcess,
+} from '../helpers/server-process.js';
 import { openDatabase, type Database, type Db } from '../../src/db/client.js';
 
 /**
@@ -26,6 +34,8 @@ interface Participant {
   marker: string;
   answers: Answers;
   anonymous: boolean;
+  /** The draft at check-your-answers (inserted directly: test/helpers/drafts.ts). */
+  draftId?: string;
   /** Concurrent posts of "Send" (2–3 are double and triple clicks). */
   clicks: number;
   /** The reference this client read on a confirmation page before the kill. */
@@ -56,22 +66,21 @@ function answersFor(i: number, marker: string): { answers: Answers; anonymous: b
   };
 }
 
-/** Walks the journey to check-your-answers by posting each page the service redirects to (no page renders needed). */
-async function prepare(client: FormClient, answers: Answers, marker: string): Promise<void> {
-  await client.get('/refer'); // the CSRF token
-  let res = await client.post('/refer/start');
-  for (let step = 0; step < 40; step++) {
-    expect(res.status, `unexpected answer on the way to check-your-answers: ${res.body.slice(0, 300)}`).toBe(303);
-    const slug = res.location!.replace(/^\/refer\//, '');
-    if (slug === 'check-answers') break;
-    const fields = answers[slug];
-    if (!fields) throw new Error(`no answers for page ${slug}`);
-    res = await client.post(`/refer/${slug}`, fields);
-  }
-  expect(res.location).toBe('/refer/check-answers');
-  const check = await client.get('/refer/check-answers');
+/**
+ * Puts every client at check-your-answers: their drafts are inserted as real rows (test/helpers/drafts.ts builds each
+ * from the journey's own pages and validation, as posting every page would), before the server starts.
+ */
+async function insertDrafts(db: Db, people: Participant[]): Promise<void> {
+  const journey = await journeyFor(db, 'referral');
+  for (const p of people) p.draftId = await insertDraft(db, 'referral', draftAnswers(journey, p.answers));
+}
+
+/** Opens check-your-answers in the client's browser: the draft cookie, then the page (and its CSRF token). */
+async function prepare(p: Participant): Promise<void> {
+  p.client.setCookie(DRAFT_COOKIE, draftCookieValue('referral', p.draftId!, DURABILITY_COOKIE_SECRET));
+  const check = await p.client.get('/refer/check-answers');
   expect(check.status).toBe(200);
-  expect(check.body).toContain(marker);
+  expect(check.body).toContain(p.marker);
 }
 
 /** Rows of a raw query, on either engine (both drivers answer with `{ rows }`). */
@@ -95,25 +104,29 @@ describe.each(engines)('durability under SIGKILL on %s', (engine) => {
 
   it(`every reference a client was shown exists exactly once after a SIGKILL and restart (${CLIENTS} clients)`, async () => {
     const t0 = Date.now();
-    if (engine === 'postgres') {
-      databaseUrl = await postgresUrlForWorker('_dur');
-      const setup = await openDatabase({ databaseUrl, poolSize: 2 });
-      await resetDatabase(setup);
-      await setup.close();
-    } else {
-      await seedPgliteDataDir(dataDir);
-    }
-    let server: ServerProcess = await startServer({ dataDir, databaseUrl });
-    const tStarted = Date.now();
-
-    // 1. Many people fill in the form, each with data of their own, up to check-your-answers.
+    const port = await freePort();
+    // 1. Many people have filled in the form, each with data of their own, up to check-your-answers: their drafts are
+    // in the database before the server starts (the embedded engine is the server's own once it runs).
     const people: Participant[] = Array.from({ length: CLIENTS }, (_, index) => {
       const marker = `Durability Person ${index}`;
       const { answers, anonymous } = answersFor(index, marker);
       const clicks = index % 5 === 0 ? 3 : index % 3 === 0 ? 2 : 1;
-      return { index, client: new FormClient(server.baseUrl), marker, answers, anonymous, clicks };
+      return { index, client: new FormClient(`http://127.0.0.1:${port}`), marker, answers, anonymous, clicks };
     });
-    await inPool(people, PREPARE_CONCURRENCY, (p) => prepare(p.client, p.answers, p.marker));
+    let setup: Database;
+    if (engine === 'postgres') {
+      databaseUrl = await postgresUrlForWorker('_dur');
+      setup = await openDatabase({ databaseUrl, poolSize: 2 });
+      await resetDatabase(setup);
+    } else {
+      await seedPgliteDataDir(dataDir);
+      setup = await openDatabase({ pgliteDir: path.join(dataDir, 'pglite') });
+    }
+    await insertDrafts(setup.db, people);
+    await setup.close();
+    let server: ServerProcess = await startServer({ dataDir, databaseUrl, port });
+    const tStarted = Date.now();
+    await inPool(people, PREPARE_CONCURRENCY, prepare);
     const tPrepared = Date.now();
 
     // 2. They all press Send at once (some two or three times); the server is killed part-way through.

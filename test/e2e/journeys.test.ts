@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { engines, resetDatabase, type Engine } from '../helpers/engines.js';
+import { browserEngines, journeyEngines, resetDatabase, type Engine } from '../helpers/engines.js';
 import {
   REFERENCE_PATTERN,
   answer,
@@ -9,6 +9,7 @@ import {
   closePages,
   expectPageStructure,
   launchBrowser,
+  releaseBrowser,
   newPage,
   serve,
   slugOf,
@@ -32,7 +33,7 @@ import {
 } from './answers.js';
 
 /** Browser runs are slow: every case runs on the first engine, and the public referral on each of the others too. */
-const primary: Engine = engines.includes('pglite') ? 'pglite' : engines[0]!;
+const primary: Engine = browserEngines[0]!;
 
 interface Referrer {
   who: string;
@@ -121,7 +122,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
+  await releaseBrowser(browser);
 });
 
 /** Opens a journey's start page, checks it, and starts. */
@@ -147,7 +148,7 @@ async function send(page: Page, basePath: '/refer' | '/advice', shown: string[],
   return reference;
 }
 
-describe.each(engines)('journeys through the browser on %s', (engine) => {
+describe.each(journeyEngines)('journeys through the browser on %s', (engine) => {
   let server: Server;
 
   beforeAll(async () => {

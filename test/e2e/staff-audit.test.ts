@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { engines } from '../helpers/engines.js';
-import { axeCheck, expectErrors, newPage, submit, text, type Server, useBrowser } from '../helpers/browser.js';
+import { browserEngines } from '../helpers/engines.js';
+import { axeCheck, expectErrors, submit, text, type Server, useBrowser } from '../helpers/browser.js';
+import { signedInStaffPage } from '../helpers/staff-browser.js';
 import { FormClient } from '../helpers/client.js';
 import { completeJourney, publicReferral } from '../helpers/journeys.js';
-import { createStaff, staffCookieValue } from '../helpers/staff.js';
+import { createStaff } from '../helpers/staff.js';
 import { appendAccessLog } from '../../src/access-log/queries.js';
 import { queryRows } from '../../src/db/sql.js';
 import { sealPending } from '../../src/access-log/seal.js';
@@ -15,7 +16,7 @@ import { tamperLog } from '../integration/audit/owner.js';
  * The data protection officer's access-log pages in a real Chromium, with JavaScript on and off: each page, its results,
  * its pages of entries and its error states pass axe (WCAG 2.2 A and AA) with no violation.
  */
-describe.each(engines)('the access-log pages in a browser (%s)', (engine) => {
+describe.each(browserEngines)('the access-log pages in a browser (%s)', (engine) => {
   let browser: Browser;
   let server: Server;
 
@@ -69,19 +70,7 @@ describe.each(engines)('the access-log pages in a browser (%s)', (engine) => {
   }
 
   async function signedIn(js: boolean): Promise<Page> {
-    const dpo = await createStaff(server.database.db, { roles: ['dpo'], displayName: 'Dana Protection' });
-    const page = await newPage(browser, server.baseURL, { js });
-    await page.context().addCookies([
-      {
-        name: 'prevent_staff',
-        value: await staffCookieValue(server.app, server.database.db, dpo),
-        domain: '127.0.0.1',
-        path: '/staff',
-        httpOnly: true,
-        sameSite: 'Lax',
-      },
-    ]);
-    return page;
+    return (await signedInStaffPage(browser, server, { js, roles: ['dpo'], displayName: 'Dana Protection' })).page;
   }
 
   async function open(page: Page, url: string, label: string): Promise<void> {

@@ -3,15 +3,16 @@ import { asc, eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import type { Role } from '../../src/db/schema/index.js';
 import { accessLog } from '../../src/db/schema/index.js';
-import { engines } from '../helpers/engines.js';
+import { browserEngines } from '../helpers/engines.js';
 import { axeCheck, expectErrors, newPage, submit, text, useBrowser, type Server } from '../helpers/browser.js';
+import { signedInStaffPage } from '../helpers/staff-browser.js';
 import { FormClient } from '../helpers/client.js';
 import { completeJourney, publicReferral } from '../helpers/journeys.js';
-import { createStaff, staffCookieValue } from '../helpers/staff.js';
+import { createStaff } from '../helpers/staff.js';
 import { assignReferral, createAdvice, createReferral } from '../helpers/cases.js';
 
 /** The staff case pages in a real Chromium, with JavaScript on and off, on every engine: zero axe violations each. */
-describe.each(engines)('staff case pages in a browser on %s', (engine) => {
+describe.each(browserEngines)('staff case pages in a browser on %s', (engine) => {
   let browser: Browser;
   let server: Server;
   useBrowser(
@@ -25,18 +26,11 @@ describe.each(engines)('staff case pages in a browser on %s', (engine) => {
 
   /** A browser page signed in as a new staff member with these roles (the session made directly in the database). */
   async function signedInPage(js: boolean, roles: Role[], displayName?: string): Promise<{ page: Page; id: string }> {
-    const staff = await createStaff(server.database.db, { roles, displayName });
-    const page = await newPage(browser, server.baseURL, { js });
-    await page.context().addCookies([
-      {
-        name: 'prevent_staff',
-        value: await staffCookieValue(server.app, server.database.db, staff),
-        domain: new URL(server.baseURL).hostname,
-        path: '/staff',
-        httpOnly: true,
-        sameSite: 'Lax',
-      },
-    ]);
+    const { page, staff } = await signedInStaffPage(browser, server, {
+      js,
+      roles,
+      ...(displayName ? { displayName } : {}),
+    });
     return { page, id: staff.id };
   }
 

@@ -3,13 +3,13 @@ import type { Browser, Page } from 'playwright-core';
 import { asc } from 'drizzle-orm';
 import type { Role } from '../../src/db/schema/index.js';
 import { accessLog } from '../../src/db/schema/index.js';
-import { engines } from '../helpers/engines.js';
-import { axeCheck, expectErrors, text, newPage, useBrowser, type Server } from '../helpers/browser.js';
-import { createStaff, staffCookieValue } from '../helpers/staff.js';
+import { browserEngines } from '../helpers/engines.js';
+import { axeCheck, expectErrors, text, useBrowser, type Server } from '../helpers/browser.js';
+import { signedInStaffPage } from '../helpers/staff-browser.js';
 import { ago, createPersonReferral } from '../helpers/cases.js';
 
 /** The earlier-referrals page in a real Chromium, JavaScript on and off, on every engine: zero axe violations each. */
-describe.each(engines)('earlier referrals in a browser on %s', (engine) => {
+describe.each(browserEngines)('earlier referrals in a browser on %s', (engine) => {
   let browser: Browser;
   let server: Server;
   useBrowser(
@@ -22,19 +22,7 @@ describe.each(engines)('earlier referrals in a browser on %s', (engine) => {
   );
 
   async function signedInPage(js: boolean, roles: Role[]): Promise<Page> {
-    const staff = await createStaff(server.database.db, { roles });
-    const page = await newPage(browser, server.baseURL, { js });
-    await page.context().addCookies([
-      {
-        name: 'prevent_staff',
-        value: await staffCookieValue(server.app, server.database.db, staff),
-        domain: new URL(server.baseURL).hostname,
-        path: '/staff',
-        httpOnly: true,
-        sameSite: 'Lax',
-      },
-    ]);
-    return page;
+    return (await signedInStaffPage(browser, server, { js, roles })).page;
   }
 
   async function clickIn(page: Page, reference: string, button: string): Promise<number | undefined> {

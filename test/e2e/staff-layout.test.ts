@@ -2,10 +2,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { engines, openTestDatabase } from '../helpers/engines.js';
-import { axeCheck, closePages, launchBrowser, newPage, text } from '../helpers/browser.js';
+import { browserEngines, openTestDatabase } from '../helpers/engines.js';
+import { axeCheck, closePages, launchBrowser, releaseBrowser, text } from '../helpers/browser.js';
+import { signedInStaffPage } from '../helpers/staff-browser.js';
 import { testApp, testConfig } from '../helpers/app.js';
-import { createStaff, staffCookieValue } from '../helpers/staff.js';
 import type { Database } from '../../src/db/client.js';
 
 /**
@@ -13,7 +13,7 @@ import type { Database } from '../../src/db/client.js';
  * the idle limit with "Stay signed in". The idle limit is set to its minimum (5 minutes) so the warning, which shows 5
  * minutes before, is due as soon as a page opens.
  */
-describe.each(engines)('the staff layout in a browser on %s', (engine) => {
+describe.each(browserEngines)('the staff layout in a browser on %s', (engine) => {
   let browser: Browser;
   let database: Database;
   let app: FastifyInstance;
@@ -27,26 +27,16 @@ describe.each(engines)('the staff layout in a browser on %s', (engine) => {
     browser = await launchBrowser();
   });
   afterAll(async () => {
-    await browser?.close();
+    await releaseBrowser(browser);
     await app?.close();
     await database?.close();
   });
   afterEach(() => closePages(browser));
 
   async function signedIn(js: boolean): Promise<Page> {
-    const staff = await createStaff(database.db, { roles: ['prevent_officer'], displayName: 'Sam Layout' });
-    const page = await newPage(browser, baseURL, { js });
-    await page.context().addCookies([
-      {
-        name: 'prevent_staff',
-        value: await staffCookieValue(app, database.db, staff),
-        domain: '127.0.0.1',
-        path: '/staff',
-        httpOnly: true,
-        sameSite: 'Lax',
-      },
-    ]);
-    return page;
+    const server = { app, database, baseURL };
+    return (await signedInStaffPage(browser, server, { js, roles: ['prevent_officer'], displayName: 'Sam Layout' }))
+      .page;
   }
 
   it('hides the screen at once with JavaScript, and shows it again with the button or Escape', async () => {

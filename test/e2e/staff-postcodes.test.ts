@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { accessLog, type Role } from '../../src/db/schema/index.js';
-import { engines } from '../helpers/engines.js';
-import { axeCheck, expectErrors, newPage, text, useBrowser, type Server } from '../helpers/browser.js';
-import { createStaff, staffCookieValue } from '../helpers/staff.js';
+import { browserEngines } from '../helpers/engines.js';
+import { axeCheck, expectErrors, text, useBrowser, type Server } from '../helpers/browser.js';
+import { signedInStaffPage } from '../helpers/staff-browser.js';
 
 /** The postcode-to-council pages in a real Chromium, JavaScript on and off, on every engine: zero axe violations each. */
-describe.each(engines)('the postcode-to-council pages in a browser on %s', (engine) => {
+describe.each(browserEngines)('the postcode-to-council pages in a browser on %s', (engine) => {
   let browser: Browser;
   let server: Server;
   useBrowser(
@@ -20,18 +20,7 @@ describe.each(engines)('the postcode-to-council pages in a browser on %s', (engi
   );
 
   async function signedInPage(js: boolean, roles: Role[]): Promise<{ page: Page; id: string }> {
-    const staff = await createStaff(server.database.db, { roles });
-    const page = await newPage(browser, server.baseURL, { js });
-    await page.context().addCookies([
-      {
-        name: 'prevent_staff',
-        value: await staffCookieValue(server.app, server.database.db, staff),
-        domain: new URL(server.baseURL).hostname,
-        path: '/staff',
-        httpOnly: true,
-        sameSite: 'Lax',
-      },
-    ]);
+    const { page, staff } = await signedInStaffPage(browser, server, { js, roles });
     return { page, id: staff.id };
   }
 

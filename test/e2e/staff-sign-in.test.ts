@@ -6,7 +6,8 @@ import type { Role } from '../../src/db/schema/index.js';
 import { queryRows } from '../../src/db/sql.js';
 import { engines } from '../helpers/engines.js';
 import { axeCheck, expectErrors, newPage, submit, text, useBrowser, type Server } from '../helpers/browser.js';
-import { createStaff, createStaffWithCredentials, staffCookieValue } from '../helpers/staff.js';
+import { signedInStaffPage } from '../helpers/staff-browser.js';
+import { createStaff, createStaffWithCredentials } from '../helpers/staff.js';
 
 // Browser tests run on one engine; the integration tests prove sign-in and administration on every engine.
 const engine = engines.includes('pglite') ? 'pglite' : engines[0]!;
@@ -43,18 +44,7 @@ describe(`staff sign-in and accounts in a browser on ${engine}`, () => {
   }
 
   async function signedInPage(roles: Role[], opts: { js?: boolean } = {}): Promise<{ page: Page; id: string }> {
-    const staff = await createStaff(server.database.db, { roles, displayName: 'Ada Admin' });
-    const page = await newPage(browser, server.baseURL, { js: opts.js ?? true });
-    await page.context().addCookies([
-      {
-        name: 'prevent_staff',
-        value: await staffCookieValue(server.app, server.database.db, staff),
-        domain: new URL(server.baseURL).hostname,
-        path: '/staff',
-        httpOnly: true,
-        sameSite: 'Lax',
-      },
-    ]);
+    const { page, staff } = await signedInStaffPage(browser, server, { js: opts.js, roles, displayName: 'Ada Admin' });
     return { page, id: staff.id };
   }
 

@@ -5,7 +5,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Database } from '../../src/db/client.js';
 import { queryRows } from '../../src/db/sql.js';
 import { testApp, testConfig } from '../helpers/app.js';
-import { axeCheck, closePages, expectNoPageProblems, launchBrowser, newPage, text } from '../helpers/browser.js';
+import {
+  axeCheck,
+  closePages,
+  expectNoPageProblems,
+  launchBrowser,
+  releaseBrowser,
+  newPage,
+  text,
+} from '../helpers/browser.js';
 import { engines, openTestDatabase, resetDatabase } from '../helpers/engines.js';
 import { freePort, startOidcProvider, type TestProvider } from '../helpers/oidc-provider.js';
 
@@ -47,7 +55,7 @@ describe(`staff single sign-on in a browser on ${engine}`, () => {
     await app.listen({ port, host: '127.0.0.1' });
   });
   afterAll(async () => {
-    await browser?.close();
+    await releaseBrowser(browser);
     await app?.close();
     await database?.close();
     await provider?.stop();

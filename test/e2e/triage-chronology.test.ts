@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createReferral } from '../helpers/cases.js';
-import { engines } from '../helpers/engines.js';
+import { browserEngines } from '../helpers/engines.js';
 import { axeCheck, expectErrors, submit, text, useBrowser, type Server } from '../helpers/browser.js';
 import { signedInStaffPage } from '../helpers/staff-browser.js';
 import { createStaff } from '../helpers/staff.js';
 import { HTML_PAGE, testEml, TINY_PDF } from '../integration/triage/upload-helpers.js';
 
 /** The chronology, its note, correction and upload forms, and the e-mail intake, in Chromium with axe. */
-describe.each(engines)('chronology and e-mail intake in a browser on %s', (engine) => {
+describe.each(browserEngines)('chronology and e-mail intake in a browser on %s', (engine) => {
   let browser: Browser;
   let server: Server;
   useBrowser(

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { queryRows } from '../../src/db/sql.js';
 import { takeReferral } from '../../src/features/triage/workflow.js';
-import { engines } from '../helpers/engines.js';
+import { browserEngines } from '../helpers/engines.js';
 import { axeCheck, expectErrors, submit, text, useBrowser, type Server } from '../helpers/browser.js';
 import { FormClient } from '../helpers/client.js';
 import { completeJourney, professionalReferral, publicReferral, type Answers } from '../helpers/journeys.js';
@@ -14,7 +14,7 @@ import { signedInStaffPage } from '../helpers/staff-browser.js';
  * Chromium with JavaScript on and off, on every engine: axe on every page and every error state. Each journey starts
  * from a referral made through the public online form (the police-led outcome is in triage-journey).
  */
-describe.each(engines)('threshold decisions in a browser on %s', (engine) => {
+describe.each(browserEngines)('threshold decisions in a browser on %s', (engine) => {
   let browser: Browser;
   let server: Server;
   useBrowser(

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { sql } from 'drizzle-orm';
-import { engines } from '../helpers/engines.js';
+import { browserEngines } from '../helpers/engines.js';
 import { axeCheck, expectErrors, submit, text, useBrowser, type Server } from '../helpers/browser.js';
 import { ago, assignReferral, createAdvice, createReferral } from '../helpers/cases.js';
 import { createStaff } from '../helpers/staff.js';
 import { signedInStaffPage } from '../helpers/staff-browser.js';
 
 /** The triage queue, its filters, the workload, the assignment form and the advice reply in Chromium, with axe. */
-describe.each(engines)('the triage queue in a browser on %s', (engine) => {
+describe.each(browserEngines)('the triage queue in a browser on %s', (engine) => {
   let browser: Browser;
   let server: Server;
   useBrowser(

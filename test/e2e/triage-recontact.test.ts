@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { eq, sql } from 'drizzle-orm';
-import { engines } from '../helpers/engines.js';
+import { browserEngines } from '../helpers/engines.js';
 import { axeCheck, expectErrors, newPage, submit, text, useBrowser, type Server } from '../helpers/browser.js';
 import { signedInStaffPage } from '../helpers/staff-browser.js';
 import { createReferral } from '../helpers/cases.js';
@@ -14,7 +14,7 @@ import { newToken } from '../../src/features/triage/recontact/service.js';
  * Re-contact, the referrer's page, information checks and the assessment in a real Chromium, JavaScript on and off, on
  * every engine: each page and each error state with zero axe violations.
  */
-describe.each(engines)('re-contact, checks and assessment in a browser on %s', (engine) => {
+describe.each(browserEngines)('re-contact, checks and assessment in a browser on %s', (engine) => {
   let browser: Browser;
   let server: Server;
   useBrowser(

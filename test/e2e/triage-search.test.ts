@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { engines } from '../helpers/engines.js';
+import { browserEngines } from '../helpers/engines.js';
 import { axeCheck, expectErrors, text, useBrowser, type Server } from '../helpers/browser.js';
 import { signedInStaffPage } from '../helpers/staff-browser.js';
 import { ago, createPersonReferral } from '../helpers/cases.js';
 
 /** Staff search in a real Chromium, JavaScript on and off, on every engine: zero axe violations in every state. */
-describe.each(engines)('staff search in a browser on %s', (engine) => {
+describe.each(browserEngines)('staff search in a browser on %s', (engine) => {
   let browser: Browser;
   let server: Server;
   useBrowser(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { engines } from '../helpers/engines.js';
+import { browserEngines } from '../helpers/engines.js';
 import { axeCheck, expectErrors, submit, text, useBrowser, type Server } from '../helpers/browser.js';
 import { signedInStaffPage } from '../helpers/staff-browser.js';
 
@@ -8,7 +8,7 @@ import { signedInStaffPage } from '../helpers/staff-browser.js';
  * A Prevent supervisor changes the triage target and the bank holidays in a real Chromium, with JavaScript on and off,
  * on every engine: axe on the page, its error states and its confirmations.
  */
-describe.each(engines)('triage settings in a browser on %s', (engine) => {
+describe.each(browserEngines)('triage settings in a browser on %s', (engine) => {
   let browser: Browser;
   let server: Server;
   useBrowser(

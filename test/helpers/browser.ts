@@ -23,9 +23,42 @@ export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
 /** A case reference: 8 characters from an alphabet without look-alikes (no 0, 1, I, L, O). */
 export const REFERENCE_PATTERN = /^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/;
 
-const axeSource = readFileSync(path.join(rootDir, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+/**
+ * axe-core's source, read once per worker: the e2e project runs its files without isolation, so this module (and what
+ * it caches) outlives a file. It is injected into a page only when the page has no axe yet.
+ */
+let axeSourceCache: string | undefined;
+function axeSource(): string {
+  axeSourceCache ??= readFileSync(path.join(rootDir, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  return axeSourceCache;
+}
 
+let workerBrowser: Promise<Browser> | undefined;
+
+/**
+ * The worker's Chromium: launched on first use and lent to every test file the worker runs (the e2e project does not
+ * isolate its files, so this module outlives a file). A file gives it back with `releaseBrowser`, which closes the
+ * file's pages; playwright ends Chromium when the worker process exits. Should Chromium go away, the next file launches
+ * a new one.
+ */
 export function launchBrowser(): Promise<Browser> {
+  if (!workerBrowser) {
+    const launching = startChromium();
+    const forget = () => {
+      if (workerBrowser === launching) workerBrowser = undefined;
+    };
+    launching.then((b) => b.on('disconnected', forget), forget);
+    workerBrowser = launching;
+  }
+  return workerBrowser;
+}
+
+/** Gives the worker's Chromium back at the end of a file: its pages (contexts) are closed, Chromium stays up. */
+export async function releaseBrowser(browser: Browser | undefined): Promise<void> {
+  if (browser?.isConnected()) await closePages(browser);
+}
+
+function startChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH))
     throw new Error(`No Chromium at ${CHROMIUM_PATH}: install Debian's \`chromium\` package, or set CHROMIUM_PATH`);
   return chromium.launch({
@@ -145,7 +178,7 @@ interface Violation {
 }
 
 async function runAxe(target: Page): Promise<Violation[]> {
-  if (!(await target.evaluate(() => 'axe' in window))) await target.evaluate(axeSource);
+  if (!(await target.evaluate(() => 'axe' in window))) await target.evaluate(axeSource());
   return target.evaluate(
     async ({ tags }) => {
       const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
@@ -442,7 +475,8 @@ export async function fastForward(
 }
 
 /**
- * For a describe block: a browser and the app on the engine before its tests, both closed after; each test's pages
+ * For a describe block: the worker's browser and the app on the engine before its tests (the app closed after, the
+ * browser given back); each test's pages
  * closed after it, and (with `reset`) the case tables emptied before it. `bind` receives the two once they are up.
  */
 export function useBrowser(
@@ -457,7 +491,7 @@ export function useBrowser(
     bind(browser, server);
   });
   afterAll(async () => {
-    await browser?.close();
+    await releaseBrowser(browser);
     await server?.close();
   });
   if (opts.reset) beforeEach(() => resetDatabase(server!.database));

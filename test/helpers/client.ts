@@ -61,6 +61,11 @@ export class FormClient {
     return res;
   }
 
+  /** Holds a cookie as if the server had set it (a draft or a staff session made directly in the database). */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
   get(url: string): Promise<Response> {
     return this.request('GET', url);
   }

@@ -38,6 +38,32 @@ export function engineSettingsProblem(env: NodeJS.ProcessEnv): string | null {
   return null;
 }
 
+/**
+ * The engine of the browser tests (test/e2e): the embedded one (PGlite) alone when it runs. A page in Chromium checks
+ * the markup, the scripts and accessibility, which do not depend on the engine; what does (constraints, concurrency, NUL
+ * characters, transactions) is checked on both engines over HTTP in test/integration. Two journeys still run on every
+ * engine, through `journeyEngines`: the public referral (test/e2e/journeys.test.ts) and a staff triage journey
+ * (test/e2e/triage-journey.test.ts).
+ */
+export const browserEngines: Engine[] = engines.includes('pglite') ? ['pglite'] : engines.slice(0, 1);
+
+/** Every engine: for the two browser journeys that also run on PostgreSQL (see `browserEngines`). */
+export const journeyEngines: Engine[] = engines;
+
+/**
+ * Whether the random (fast-check) runs of the hostile-input tests run on `engine`: on the embedded engine (PGlite) when
+ * it runs. The other engines get each route's worst values, deterministically (NUL, a lone surrogate, 50,000
+ * characters): PostgreSQL is the engine that refuses NUL, and showing that it never sees one needs no random bodies.
+ */
+export function runsRandomInput(engine: Engine): boolean {
+  return engine === browserEngines[0];
+}
+
+/** Whether `engine` is the browser tests' engine: the other engines run only the journeys' first case. */
+export function isBrowserEngine(engine: Engine): boolean {
+  return browserEngines.includes(engine);
+}
+
 export const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const SNAPSHOT_FILE = path.join(tmpdir(), `prevent-test-${process.env.TEST_RUN_ID ?? 'x'}`, 'pglite.tar');
 
@@ -45,17 +71,25 @@ export function testDatabasePrefix(): string {
   return `prevent_t_${process.env.TEST_RUN_ID ?? 'x'}_`;
 }
 
-/** A PostgreSQL database of this test worker's own (created on first use). */
+/**
+ * A PostgreSQL database of this test worker's own (created on first use). Its commits do not wait for the write-ahead
+ * log to reach the disk (`synchronous_commit = off`): no test kills PostgreSQL itself (the durability test kills the
+ * application), and a commit is still atomic and visible to every later transaction, so nothing a test checks changes;
+ * it only stops each commit waiting for fsync on a shared machine.
+ */
 export async function postgresUrlForWorker(suffix = ''): Promise<string> {
   const name = `${testDatabasePrefix()}${process.env.VITEST_POOL_ID ?? '0'}${suffix}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   try {
     const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount)
+    if (!rowCount) {
       await admin.query(`CREATE DATABASE "${name}"`).catch((err: { code?: string }) => {
         if (err.code !== '42P04' && err.code !== '23505') throw err;
       });
+      // Applies to every session opened on the database from now on (the app's pool included).
+      await admin.query(`ALTER DATABASE "${name}" SET synchronous_commit = off`);
+    }
   } finally {
     await admin.end();
   }

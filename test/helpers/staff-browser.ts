@@ -6,11 +6,11 @@ import { createStaff, staffCookieValue, type TestStaff } from './staff.js';
 /**
  * A browser page signed in as a member of staff (the session made directly in the database; the sign-in journey has
  * its own browser tests). Pass `staff` to sign in someone already made, or `roles` (and optionally `organisation`,
- * `displayName`) to make a new person.
+ * `displayName`) to make a new person. The one helper for every browser test that needs a member of staff.
  */
 export async function signedInStaffPage(
   browser: Browser,
-  server: Server,
+  server: Pick<Server, 'app' | 'database' | 'baseURL'>,
   opts: {
     js?: boolean;
     staff?: TestStaff;

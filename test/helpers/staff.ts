@@ -5,6 +5,7 @@ import type { Db } from '../../src/db/client.js';
 import { organisations, staffRoles, staffUsers, type OrganisationKind, type Role } from '../../src/db/schema/index.js';
 import { createSession } from '../../src/staff/sessions.js';
 import { STAFF_COOKIE } from '../../src/staff/registry.js';
+import { FormClient } from './client.js';
 
 /** Factories for staff tests: real rows, nothing mocked. */
 
@@ -79,6 +80,16 @@ export async function staffCookie(app: FastifyInstance, db: Db, staff: { id: str
     absoluteHours: 12,
   });
   return `${STAFF_COOKIE}=${app.signCookie(rawId)}`;
+}
+
+/**
+ * A FormClient signed in as the person (the session made directly in the database), for the integration tests that
+ * post the staff pages' forms. One helper for every such test (test/helpers/staff-browser.ts is the browser's).
+ */
+export async function signedInClient(app: FastifyInstance, db: Db, staff: { id: string }): Promise<FormClient> {
+  const client = new FormClient(app);
+  client.setCookie(STAFF_COOKIE, await staffCookieValue(app, db, staff));
+  return client;
 }
 
 /** The signed cookie's value alone (for a browser context's addCookies). */

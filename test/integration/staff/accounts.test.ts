@@ -14,18 +14,19 @@ import { testApp } from '../../helpers/app.js';
 import { useTestApp } from '../../helpers/app.js';
 import { FormClient } from '../../helpers/client.js';
 import { engines, postgresUrlForWorker, SNAPSHOT_FILE } from '../../helpers/engines.js';
-import { createOrganisation, createStaff, createStaffWithCredentials, staffCookie } from '../../helpers/staff.js';
+import {
+  createOrganisation,
+  createStaff,
+  createStaffWithCredentials,
+  signedInClient,
+  staffCookie,
+} from '../../helpers/staff.js';
 
 const run = promisify(execFile);
 
 /** A FormClient signed in as this person (session made directly; the sign-in journey has its own tests). */
 async function signedIn(app: FastifyInstance, database: Database, staff: { id: string }): Promise<FormClient> {
-  const client = new FormClient(app);
-  const cookie = await staffCookie(app, database.db, staff);
-  (client as unknown as { cookies: Map<string, string> }).cookies.set(
-    'prevent_staff',
-    cookie.slice('prevent_staff='.length),
-  );
+  const client = await signedInClient(app, database.db, staff);
   const home = await client.get('/staff/account');
   expect(home.status).toBe(200);
   return client;

@@ -8,16 +8,11 @@ import { suggestCouncil } from '../../../src/features/postcodes/service.js';
 import { useTestApp } from '../../helpers/app.js';
 import { FormClient } from '../../helpers/client.js';
 import { engines, resetDatabase } from '../../helpers/engines.js';
-import { createStaff, organisationId, staffCookie } from '../../helpers/staff.js';
+import { createStaff, organisationId, signedInClient } from '../../helpers/staff.js';
 
 /** A FormClient signed in as this person (session made directly; the sign-in journey has its own tests). */
 async function signedIn(app: FastifyInstance, database: Database, staff: { id: string }): Promise<FormClient> {
-  const client = new FormClient(app);
-  const cookie = await staffCookie(app, database.db, staff);
-  (client as unknown as { cookies: Map<string, string> }).cookies.set(
-    'prevent_staff',
-    cookie.slice('prevent_staff='.length),
-  );
+  const client = await signedInClient(app, database.db, staff);
   expect((await client.get('/staff/account')).status).toBe(200);
   return client;
 }

@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { engines } from '../../helpers/engines.js';
 import { useTestApp } from '../../helpers/app.js';
 import { FormClient } from '../../helpers/client.js';
-import { createStaff, organisationId, staffCookie, type TestStaff } from '../../helpers/staff.js';
+import { createStaff, organisationId, signedInClient, type TestStaff } from '../../helpers/staff.js';
 import { createReferral, shareCase } from '../../helpers/cases.js';
 import { assessments, caseEvents, informationChecks } from '../../../src/db/schema/index.js';
 import { takeReferral } from '../../../src/features/triage/workflow.js';
@@ -18,12 +18,8 @@ const dateFields = (prefix: string, iso: string) => {
 describe.each(engines)('information checks and assessments on %s', (engine) => {
   const t = useTestApp(engine);
 
-  async function signedIn(staff: TestStaff): Promise<FormClient> {
-    const client = new FormClient(t.app);
-    const cookie = await staffCookie(t.app, t.database.db, staff);
-    const i = cookie.indexOf('=');
-    (client as unknown as { cookies: Map<string, string> }).cookies.set(cookie.slice(0, i), cookie.slice(i + 1));
-    return client;
+  function signedIn(staff: TestStaff): Promise<FormClient> {
+    return signedInClient(t.app, t.database.db, staff);
   }
 
   async function setUp() {

@@ -9,16 +9,11 @@ import { FormClient } from '../../helpers/client.js';
 import { engines } from '../../helpers/engines.js';
 import { createReferral } from '../../helpers/cases.js';
 import { createStaff, organisationId, type TestStaff } from '../../helpers/staff.js';
-import { staffCookie } from '../../helpers/staff.js';
+import { signedInClient } from '../../helpers/staff.js';
 
 /** A FormClient signed in as this person (session made directly; the sign-in journey has its own tests). */
 async function signedIn(app: FastifyInstance, database: Database, staff: { id: string }): Promise<FormClient> {
-  const client = new FormClient(app);
-  const cookie = await staffCookie(app, database.db, staff);
-  (client as unknown as { cookies: Map<string, string> }).cookies.set(
-    'prevent_staff',
-    cookie.slice('prevent_staff='.length),
-  );
+  const client = await signedInClient(app, database.db, staff);
   expect((await client.get('/staff/account')).status).toBe(200);
   return client;
 }
