@@ -1,12 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 
-/**
- * `pgPool` and `preparedRows` moved to `./sql.js` (the one raw-SQL and prepared-statement module); re-exported here for
- * the list queries (intake list, queue list) that still import them from this file.
- */
-export { pgPool, preparedRows } from './sql.js';
-
 const dialect = new PgDialect();
 
 /**

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
-import { queryRows } from '../../../db/sql.js';
-import { conditionText, preparedRows } from '../../../db/prepared.js';
+import { preparedRows, queryRows } from '../../../db/sql.js';
+import { conditionText } from '../../../db/prepared.js';
 import type { CaseListAccess } from '../../../policies/index.js';
 
 /** How many referrals and advice requests are waiting (for the Prevent team's home page). */

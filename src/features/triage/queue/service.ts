@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
-import { conditionText, preparedRows } from '../../../db/prepared.js';
-import { queryRows } from '../../../db/sql.js';
+import { conditionText } from '../../../db/prepared.js';
+import { preparedRows, queryRows } from '../../../db/sql.js';
 import type { CaseListAccess } from '../../../policies/index.js';
 
 /**
